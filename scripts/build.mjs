@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Builds everything that runs: the knowledge-base index, then the client, server and CLI bundles.
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+const production = process.argv.includes('--production');
+fs.mkdirSync(dist, { recursive: true });
+
+const kb = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'build-kb.ts')], { cwd: root, stdio: 'inherit' });
+if (kb.status !== 0) process.exit(kb.status ?? 1);
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  // Keep `__dirname` meaning dist/ at run time.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+};
+
+const entries = [
+  { in: 'client/src/extension.ts', out: 'client.js', external: ['vscode'] },
+  { in: 'server/src/server.ts', out: 'server.js', external: [] },
+];
+if (fs.existsSync(path.join(root, 'server/src/cli.ts'))) entries.push({ in: 'server/src/cli.ts', out: 'cli.js', external: [] });
+
+await Promise.all(
+  entries.map((e) => build({ ...common, entryPoints: [path.join(root, e.in)], outfile: path.join(dist, e.out), external: e.external })),
+);
+
+// Tree-sitter runtime and grammars, loaded lazily by the route-file parser.
+const grammars = path.join(dist, 'grammars');
+fs.mkdirSync(grammars, { recursive: true });
+const wasm = [
+  'web-tree-sitter/tree-sitter.wasm',
+  'tree-sitter-javascript/tree-sitter-javascript.wasm',
+  'tree-sitter-typescript/tree-sitter-typescript.wasm',
+  'tree-sitter-typescript/tree-sitter-tsx.wasm',
+  'tree-sitter-python/tree-sitter-python.wasm',
+  'tree-sitter-php/tree-sitter-php.wasm',
+  'tree-sitter-ruby/tree-sitter-ruby.wasm',
+  'tree-sitter-go/tree-sitter-go.wasm',
+];
+for (const w of wasm) fs.copyFileSync(path.join(root, 'node_modules', w), path.join(grammars, path.basename(w)));
+console.log(`bundles: ${entries.map((e) => e.out).join(', ')}; grammars: ${wasm.length}`);

@@ -1,0 +1,5 @@
+import type { NginxFile } from '../../parsers/nginx';
+import type { Rule } from '../../types';
+
+/** Every nginx rule, one file each. */
+export const nginxRules: Rule<NginxFile>[] = [];

@@ -1,0 +1,174 @@
+/**
+ * Transport only: wires the pure language service to an LSP connection
+ * (`--stdio` for any editor, `--node-ipc` when VS Code starts us).
+ */
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createConnection,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { loadBundledKb } from './kb/bundled';
+import { createLanguageService } from './service';
+import { defaultSettings, type Family, type Settings, type SeveritySetting } from './types';
+import {
+  GetPageRequest,
+  ListPagesRequest,
+  SymbolAtRequest,
+  type GetPageParams,
+  type GetPageResult,
+  type PageSummary,
+  type SymbolAtParams,
+} from './protocol';
+
+const DIAGNOSTICS_DELAY_MS = 150;
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const kb = loadBundledKb();
+  // The bundled server sits in dist/; the knowledge-base markdown ships beside it in content/.
+  const docsBaseUri = pathToFileURL(path.join(__dirname, '..', 'content')).href;
+  const service = createLanguageService({ kb, docsBaseUri });
+  let supportsConfiguration = false;
+  const pending = new Map<string, NodeJS.Timeout>();
+
+  connection.onInitialize((params): InitializeResult => {
+    supportsConfiguration = !!params.capabilities.workspace?.configuration;
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        documentLinkProvider: { resolveProvider: false },
+      },
+      serverInfo: { name: 'statuslens-language-server', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    await refreshSettings();
+  });
+
+  connection.onDidChangeConfiguration(async () => {
+    await refreshSettings();
+    documents.all().forEach(scheduleValidation);
+  });
+
+  async function refreshSettings() {
+    if (!supportsConfiguration) return;
+    try {
+      const raw = (await connection.workspace.getConfiguration('statuslens')) as unknown;
+      service.configure(readSettings(raw));
+    } catch (err) {
+      connection.console.warn(`statuslens: could not read settings: ${(err as Error).message}`);
+    }
+  }
+
+  function scheduleValidation(document: TextDocument) {
+    clearTimeout(pending.get(document.uri));
+    pending.set(
+      document.uri,
+      setTimeout(() => {
+        pending.delete(document.uri);
+        void validate(document);
+      }, DIAGNOSTICS_DELAY_MS),
+    );
+  }
+
+  async function validate(document: TextDocument) {
+    try {
+      const diagnostics = await service.doValidation(document);
+      // A newer version may have arrived while we worked: never publish stale results over it.
+      const current = documents.get(document.uri);
+      if (!current || current.version !== document.version) return;
+      await connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+    } catch (err) {
+      connection.console.error(`statuslens: analysis of ${document.uri} failed: ${(err as Error).stack ?? err}`);
+    }
+  }
+
+  documents.onDidOpen((e) => void validate(e.document));
+  documents.onDidChangeContent((e) => scheduleValidation(e.document));
+  documents.onDidClose((e) => {
+    clearTimeout(pending.get(e.document.uri));
+    pending.delete(e.document.uri);
+    service.forget(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onHover(async (params) => {
+    const document = documents.get(params.textDocument.uri);
+    return document ? service.doHover(document, params.position) : null;
+  });
+
+  connection.onCodeAction(async (params) => {
+    const document = documents.get(params.textDocument.uri);
+    return document ? service.doCodeActions(document, params.range, params.context) : [];
+  });
+
+  connection.onDocumentLinks(async (params) => {
+    const document = documents.get(params.textDocument.uri);
+    return document ? service.findDocumentLinks(document) : [];
+  });
+
+  connection.onRequest(ListPagesRequest, (): PageSummary[] =>
+    service.kb.pages.map((p) => ({
+      id: p.id,
+      kind: p.kind,
+      title: p.title,
+      ...(p.kind === 'status' ? { code: p.code } : {}),
+      detail: p.kind === 'status' ? `${p.class} · ${p.spec}` : p.kind === 'directive' ? `${p.server} directive` : `${p.severity} rule`,
+    })),
+  );
+
+  connection.onRequest(GetPageRequest, (params: GetPageParams): GetPageResult | null => {
+    const page = service.kb.get(params.id);
+    return page ? { id: page.id, title: page.title, markdown: page.markdown } : null;
+  });
+
+  connection.onRequest(SymbolAtRequest, async (params: SymbolAtParams) => {
+    const document = documents.get(params.uri);
+    return document ? ((await service.symbolAt(document, params.position)) ?? null) : null;
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+const SEVERITIES = new Set<SeveritySetting>(['off', 'hint', 'info', 'warning', 'error']);
+
+/** Settings from the client, validated: bad values are dropped, never trusted. */
+export function readSettings(raw: unknown): Settings {
+  const settings = defaultSettings();
+  if (!raw || typeof raw !== 'object') return settings;
+  const r = raw as { rules?: unknown; languages?: unknown };
+  if (r.rules && typeof r.rules === 'object') {
+    for (const [id, value] of Object.entries(r.rules as Record<string, unknown>)) {
+      if (typeof value === 'string' && SEVERITIES.has(value as SeveritySetting)) settings.rules[id] = value as SeveritySetting;
+    }
+  }
+  if (r.languages && typeof r.languages === 'object') {
+    for (const family of Object.keys(settings.families) as Family[]) {
+      const v = (r.languages as Record<string, unknown>)[family];
+      if (typeof v === 'boolean') settings.families[family] = v;
+    }
+  }
+  return settings;
+}
+
+/** Entry point: `node dist/server.js --stdio` or the `statuslens-language-server` bin. */
+export function main(argv = process.argv): void {
+  // vscode-languageserver picks the transport from --stdio / --node-ipc / --socket= / --pipe=.
+  if (!argv.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) {
+    process.stderr.write('usage: statuslens-language-server --stdio | --node-ipc | --socket=<port> | --pipe=<name>\n');
+    process.exit(2);
+  }
+  startServer(createConnection(ProposedFeatures.all));
+}
+
+if (require.main === module) main();

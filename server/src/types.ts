@@ -1,0 +1,96 @@
+/**
+ * Contracts between the pure language service, its languages and its rules.
+ * Positions here are offsets into the document text; features convert them to LSP ranges.
+ */
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ServerFamily } from './kb/types';
+
+export type Family = 'nginx' | 'apache' | 'routes';
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type SeveritySetting = Severity | 'off';
+
+export interface OffsetEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: OffsetEdit[];
+  /** The fix a user most likely wants (VS Code applies it with "Auto Fix"). */
+  preferred?: boolean;
+}
+
+export interface Finding {
+  ruleId: string;
+  start: number;
+  end: number;
+  message: string;
+  severity: Severity;
+  fixes: Fix[];
+}
+
+/** What a rule reports; id and default severity come from the rule itself. */
+export interface Report {
+  start: number;
+  end: number;
+  message: string;
+  /** Overrides the rule's default, e.g. info for `return 444` in nginx/closes-connection. */
+  severity?: Severity;
+  fixes?: Fix[];
+}
+
+export interface RuleContext<Parsed> {
+  document: TextDocument;
+  parsed: Parsed;
+  report(report: Report): void;
+}
+
+export interface Rule<Parsed> {
+  /** Stable id, e.g. `nginx/allow-after-deny-all`: a contract with users' settings and suppressions. */
+  id: string;
+  family: Family;
+  severity: Severity;
+  check(context: RuleContext<Parsed>): void;
+}
+
+/** What sits under the cursor, for hovers and "Explain status at cursor". */
+export type SymbolAt =
+  | { kind: 'status'; code: number; start: number; end: number }
+  | { kind: 'directive'; server: ServerFamily; name: string; start: number; end: number };
+
+export interface DocumentLinkTarget {
+  start: number;
+  end: number;
+  /** An absolute file URI. */
+  target: string;
+  tooltip?: string;
+}
+
+/** One language (a config dialect or the route-file family), plugged into the service. */
+export interface LanguageSupport<Parsed> {
+  family: Family;
+  parse(document: TextDocument): Parsed | Promise<Parsed>;
+  symbolAt(parsed: Parsed, offset: number): SymbolAt | undefined;
+  /** Problems of the syntax itself (reported under `<family>/syntax`). */
+  syntaxFindings(parsed: Parsed): Finding[];
+  rules: Rule<Parsed>[];
+  /** The comment leader used by suppression comments inserted by quick fixes. */
+  commentPrefix(document: TextDocument): string;
+  /** Whether a line comment may follow code on the same line (Apache: no). */
+  trailingComments: boolean;
+  documentLinks?(parsed: Parsed, document: TextDocument): DocumentLinkTarget[];
+}
+
+export interface Settings {
+  /** Rule id → severity or "off". */
+  rules: Record<string, SeveritySetting>;
+  /** Language families on or off. */
+  families: Record<Family, boolean>;
+}
+
+export const defaultSettings = (): Settings => ({
+  rules: {},
+  families: { nginx: true, apache: true, routes: true },
+});
