@@ -71,7 +71,7 @@ export function parsePage(text: string, relativePath: string, source = relativeP
     return { problems };
   }
   // Lines inside the YAML are offset by the opening `---` line.
-  const yamlLineOffset = (yamlNode.position?.start.line ?? 1);
+  const yamlLineOffset = (yamlNode.position?.start.line ?? 1) + 1; // the line after the opening ---
   const doc = parseDocument(yamlNode.value, { keepSourceTokens: false });
   const lineOfOffset = (offset: number) => yamlLineOffset + countLines(yamlNode.value, offset);
   for (const err of doc.errors) problem(lineOfOffset(err.pos[0]), `frontmatter: ${err.message.split('\n')[0]}`);
@@ -81,7 +81,7 @@ export function parsePage(text: string, relativePath: string, source = relativeP
     return { problems };
   }
 
-  const fm = new Frontmatter(doc, lineOfOffset, yamlLineOffset + 1, problem);
+  const fm = new Frontmatter(doc, lineOfOffset, yamlLineOffset, problem);
   const kind = fm.string('kind');
   const expectedKind = id.split('/')[0];
   if (kind && kind !== expectedKind) fm.fail('kind', `kind is "${kind}" but the file sits where a "${expectedKind}" page belongs`);

@@ -1,0 +1,6 @@
+import type { Rule } from '../types';
+import { apacheRules } from './apache';
+import { nginxRules } from './nginx';
+
+/** Every rule of every family: the registry the meta-test, the CLI and SARIF metadata read. */
+export const allRules: Rule<unknown>[] = [...(nginxRules as Rule<unknown>[]), ...(apacheRules as Rule<unknown>[])];

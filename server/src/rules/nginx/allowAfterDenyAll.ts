@@ -1,0 +1,45 @@
+import { walkNginx, type NginxFile } from '../../parsers/nginx';
+import type { Rule } from '../../types';
+import { lineRangeOf } from '../text';
+
+/**
+ * nginx checks allow/deny in order and stops at the first match, so an `allow`
+ * after `deny all` in the same block is never reached: those clients get 403 (N1a).
+ */
+export const allowAfterDenyAll: Rule<NginxFile> = {
+  id: 'nginx/allow-after-deny-all',
+  family: 'nginx',
+  severity: 'warning',
+  check({ parsed, document, report }) {
+    const text = document.getText();
+    const blocks = [parsed.directives, ...[...walkNginx(parsed.directives)].flatMap((d) => (d.block && !d.block.opaque ? [d.block.children] : []))];
+    for (const children of blocks) {
+      const denyAll = children.find((d) => d.name === 'deny' && d.args[0]?.value === 'all');
+      if (!denyAll) continue;
+      const lateAllows = children.filter((d) => d.name === 'allow' && d.start > denyAll.start);
+      if (!lateAllows.length) continue;
+      const lastAllow = lateAllows[lateAllows.length - 1]!;
+      // Fix: move the `deny all;` line to just after the last allow.
+      const denyLine = lineRangeOf(text, denyAll.start, denyAll.end);
+      const afterAllow = lineRangeOf(text, lastAllow.start, lastAllow.end);
+      const fixes = denyLine.whole && afterAllow.whole
+        ? [{
+            title: 'Move `deny all;` after the last allow',
+            preferred: true,
+            edits: [
+              { start: denyLine.start, end: denyLine.end, newText: '' },
+              { start: afterAllow.end, end: afterAllow.end, newText: text.slice(denyLine.start, denyLine.end) },
+            ],
+          }]
+        : [];
+      for (const allow of lateAllows) {
+        report({
+          start: allow.start,
+          end: allow.end,
+          message: `This allow is never reached: "deny all" above it already answered 403 to every client (nginx stops at the first matching rule).`,
+          fixes,
+        });
+      }
+    }
+  },
+};
