@@ -3,7 +3,7 @@
  * (`--stdio` for any editor, `--node-ipc` when VS Code starts us).
  */
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   createConnection,
   ProposedFeatures,
@@ -15,6 +15,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { loadBundledKb } from './kb/bundled';
 import { createLanguageService } from './service';
+import { diskWorkspace } from './workspace';
 import { defaultSettings, type Family, type Settings, type SeveritySetting } from './types';
 import {
   GetPageRequest,
@@ -33,12 +34,17 @@ export function startServer(connection: Connection): void {
   const kb = loadBundledKb();
   // The bundled server sits in dist/; the knowledge-base markdown ships beside it in content/.
   const docsBaseUri = pathToFileURL(path.join(__dirname, '..', 'content')).href;
-  const service = createLanguageService({ kb, docsBaseUri });
+  let roots: string[] = [];
+  // Include targets are read from open buffers first, so unsaved edits count.
+  const files = diskWorkspace(() => roots, (file) => documents.get(pathToFileURL(file).href)?.getText());
+  const service = createLanguageService({ kb, docsBaseUri, files });
   let supportsConfiguration = false;
   const pending = new Map<string, NodeJS.Timeout>();
 
   connection.onInitialize((params): InitializeResult => {
     supportsConfiguration = !!params.capabilities.workspace?.configuration;
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    roots = folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,

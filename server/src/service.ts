@@ -10,6 +10,7 @@ import { defaultLanguages, type AnyLanguage } from './languages';
 import { hoverFor } from './features/hover';
 import { runRules, toDiagnostic } from './features/diagnostics';
 import { codeActionsFor } from './features/codeActions';
+import { diskWorkspace, type WorkspaceFiles } from './workspace';
 import { defaultSettings, type Family, type Finding, type Settings, type SymbolAt } from './types';
 
 export interface LanguageServiceOptions {
@@ -17,6 +18,8 @@ export interface LanguageServiceOptions {
   settings?: Settings;
   /** Base of rule documentation links (`<base>/rules/nginx/x.md`); no links without it. */
   docsBaseUri?: string;
+  /** Other files: include targets, governing configs. Defaults to the disk. */
+  files?: WorkspaceFiles;
   /** Replaces the built-in languages (tests). */
   languages?: Partial<Record<Family, AnyLanguage>>;
 }
@@ -48,6 +51,7 @@ export function createLanguageService(options: LanguageServiceOptions): Language
   let kb = options.kb;
   let settings = options.settings ?? defaultSettings();
   const languages = options.languages ?? defaultLanguages;
+  const environment = { files: options.files ?? diskWorkspace() };
   const cache = new Map<string, Analysis>();
 
   const languageOf = (document: TextDocument): AnyLanguage | undefined => {
@@ -59,7 +63,7 @@ export function createLanguageService(options: LanguageServiceOptions): Language
   const analysis = (document: TextDocument, language: AnyLanguage): Analysis => {
     const hit = cache.get(document.uri);
     if (hit && hit.version === document.version) return hit;
-    const fresh: Analysis = { version: document.version, parsed: Promise.resolve().then(() => language.parse(document)) };
+    const fresh: Analysis = { version: document.version, parsed: Promise.resolve().then(() => language.parse(document, environment)) };
     cache.set(document.uri, fresh);
     return fresh;
   };

@@ -4,6 +4,7 @@
  */
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ServerFamily } from './kb/types';
+import type { WorkspaceFiles } from './workspace';
 
 export type Family = 'nginx' | 'apache' | 'routes';
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
@@ -69,9 +70,14 @@ export interface DocumentLinkTarget {
 }
 
 /** One language (a config dialect or the route-file family), plugged into the service. */
+/** What a language may use besides the document: other files (includes, governing configs). */
+export interface ParseEnvironment {
+  files: WorkspaceFiles;
+}
+
 export interface LanguageSupport<Parsed> {
   family: Family;
-  parse(document: TextDocument): Parsed | Promise<Parsed>;
+  parse(document: TextDocument, environment: ParseEnvironment): Parsed | Promise<Parsed>;
   symbolAt(parsed: Parsed, offset: number): SymbolAt | undefined;
   /** Problems of the syntax itself (reported under `<family>/syntax`). */
   syntaxFindings(parsed: Parsed): Finding[];
