@@ -9,12 +9,17 @@ import { formatProblem } from '../server/src/kb/loader';
 import type { KbIndex } from '../server/src/kb/types';
 
 const root = path.resolve(__dirname, '..');
-const contentDir = path.join(root, 'content');
-const outFile = path.join(root, 'dist', 'kb.json');
+// `--content <dir> --out <file>` exist for tests; the build uses the defaults.
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const contentDir = path.resolve(arg('--content') ?? path.join(root, 'content'));
+const outFile = path.resolve(arg('--out') ?? path.join(root, 'dist', 'kb.json'));
 
 const { pages, problems } = loadFolder(contentDir);
 if (problems.length) {
-  for (const p of problems) console.error(formatProblem({ ...p, file: path.relative(root, p.file) }));
+  for (const p of problems) console.error(formatProblem({ ...p, file: path.relative(process.cwd(), p.file) }));
   console.error(`knowledge base: ${problems.length} problem(s); build failed`);
   process.exit(1);
 }

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { GetPageRequest, ListPagesRequest, type GetPageResult, type PageSummary } from '../../server/src/protocol';
+import { GetPageRequest, ListPagesRequest, SetTrustNotification, type GetPageResult, type PageSummary } from '../../server/src/protocol';
 
 /** Virtual documents holding knowledge-base pages: `statuslens-kb:/status/403.md`. */
 export const KB_SCHEME = 'statuslens-kb';
@@ -31,10 +31,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Status
       ...ROUTE_LANGUAGES.map((language) => ({ language, scheme: 'untitled' })),
     ],
     synchronize: { configurationSection: 'statuslens' },
+    // Untrusted workspaces: the server loads no knowledge-base folders from inside them.
+    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted },
     outputChannel: output,
   };
   client = new LanguageClient('statuslens', 'StatusLens', serverOptions, clientOptions);
   await client.start();
+
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification(SetTrustNotification, { trusted: true })),
+  );
 
   const pages = new KbDocuments(client);
   context.subscriptions.push(

@@ -28,3 +28,6 @@ export interface SymbolAtParams {
   uri: string;
   position: { line: number; character: number };
 }
+
+/** Client → server: the workspace's trust changed (untrusted: no KB folders from the workspace). */
+export const SetTrustNotification = 'statuslens/setTrust';

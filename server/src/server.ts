@@ -13,7 +13,11 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import * as fs from 'node:fs';
+import { DiagnosticSeverity } from 'vscode-languageserver/node';
 import { loadBundledKb } from './kb/bundled';
+import { loadTeamKnowledge } from './kb/teamKnowledge';
+import type { KbProblem } from './kb/types';
 import { createLanguageService } from './service';
 import { diskWorkspace } from './workspace';
 import { defaultSettings, type Family, type Settings, type SeveritySetting } from './types';
@@ -21,6 +25,7 @@ import {
   GetPageRequest,
   ListPagesRequest,
   SymbolAtRequest,
+  SetTrustNotification,
   type GetPageParams,
   type GetPageResult,
   type PageSummary,
@@ -40,9 +45,18 @@ export function startServer(connection: Connection): void {
   const service = createLanguageService({ kb, docsBaseUri, files });
   let supportsConfiguration = false;
   const pending = new Map<string, NodeJS.Timeout>();
+  // Team knowledge: folders from settings, loaded over the bundled pages.
+  let trusted = true;
+  let knowledgePaths: string[] = [];
+  let kbWatchers: fs.FSWatcher[] = [];
+  let kbReloadTimer: NodeJS.Timeout | undefined;
+  let filesWithKbProblems = new Set<string>();
 
   connection.onInitialize((params): InitializeResult => {
     supportsConfiguration = !!params.capabilities.workspace?.configuration;
+    const init = params.initializationOptions as { workspaceTrusted?: unknown } | undefined;
+    // Editors without a notion of trust (Neovim, Helix) open only what their user chose.
+    trusted = typeof init?.workspaceTrusted === 'boolean' ? init.workspaceTrusted : true;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     roots = folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     return {
@@ -70,8 +84,63 @@ export function startServer(connection: Connection): void {
     try {
       const raw = (await connection.workspace.getConfiguration('statuslens')) as unknown;
       service.configure(readSettings(raw));
+      knowledgePaths = readKnowledgePaths(raw);
+      reloadKnowledge();
     } catch (err) {
       connection.console.warn(`statuslens: could not read settings: ${(err as Error).message}`);
+    }
+  }
+
+  connection.onNotification(SetTrustNotification, (params: { trusted: boolean }) => {
+    trusted = !!params.trusted;
+    reloadKnowledge();
+  });
+
+  /** Reads the team folders again, swaps the KB, and reports broken pages on their files. */
+  function reloadKnowledge() {
+    const team = loadTeamKnowledge(kb, { paths: knowledgePaths, workspaceRoots: roots, trusted, home: process.env.HOME ?? '' });
+    service.setKnowledgeBase(team.kb);
+    for (const folder of team.refused) {
+      connection.console.warn(`statuslens: not loading knowledge-base folder ${folder}: the workspace is not trusted`);
+    }
+    publishKbProblems(team.problems);
+    watchKnowledge(team.folders);
+  }
+
+  function publishKbProblems(problems: KbProblem[]) {
+    const byFile = new Map<string, KbProblem[]>();
+    for (const p of problems) byFile.set(p.file, [...(byFile.get(p.file) ?? []), p]);
+    for (const file of filesWithKbProblems) if (!byFile.has(file)) void connection.sendDiagnostics({ uri: pathToFileURL(file).href, diagnostics: [] });
+    for (const [file, list] of byFile) {
+      void connection.sendDiagnostics({
+        uri: pathToFileURL(file).href,
+        diagnostics: list.map((p) => ({
+          range: { start: { line: Math.max(0, p.line - 1), character: Math.max(0, p.column - 1) }, end: { line: Math.max(0, p.line - 1), character: Number.MAX_SAFE_INTEGER } },
+          severity: DiagnosticSeverity.Error,
+          source: 'statuslens',
+          code: 'kb/invalid-page',
+          codeDescription: { href: `${docsBaseUri}/README.md` },
+          message: `${p.message}. This page is not loaded; the built-in page stays in effect.`,
+        })),
+      });
+    }
+    filesWithKbProblems = new Set(byFile.keys());
+  }
+
+  function watchKnowledge(folders: string[]) {
+    kbWatchers.forEach((w) => w.close());
+    kbWatchers = [];
+    for (const folder of folders) {
+      try {
+        const watcher = fs.watch(folder, { recursive: true }, () => {
+          clearTimeout(kbReloadTimer);
+          kbReloadTimer = setTimeout(reloadKnowledge, 200);
+        });
+        watcher.on('error', () => watcher.close());
+        kbWatchers.push(watcher);
+      } catch {
+        // A folder that vanished is reported as a problem by the next reload.
+      }
     }
   }
 
@@ -147,6 +216,11 @@ export function startServer(connection: Connection): void {
 }
 
 const SEVERITIES = new Set<SeveritySetting>(['off', 'hint', 'info', 'warning', 'error']);
+
+function readKnowledgePaths(raw: unknown): string[] {
+  const kbSettings = (raw as { knowledgeBase?: { paths?: unknown } } | undefined)?.knowledgeBase;
+  return Array.isArray(kbSettings?.paths) ? kbSettings.paths.filter((p): p is string => typeof p === 'string') : [];
+}
 
 /** Settings from the client, validated: bad values are dropped, never trusted. */
 export function readSettings(raw: unknown): Settings {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkIndex, parsePage } from './loader';
+import { checkIndex, pageIdFromPath, parsePage } from './loader';
 import type { DirectivePage, KbIndex, KbProblem, Page, RulePage, ServerFamily, StatusPage } from './types';
 
 /** Read-only lookups over a set of pages; later layers (team folders) override earlier ones by id. */
@@ -64,8 +64,21 @@ export function mergePage(base: Page, override: Page): Page {
   if (base.kind !== override.kind) return override;
   const sections = base.sections.map((s) => override.sections.find((o) => o.title === s.title) ?? s);
   for (const o of override.sections) if (!base.sections.some((s) => s.title === o.title)) sections.push(o);
-  const markdown = [`# ${override.title || base.title}`, ...sections.map((s) => `## ${s.title}\n\n${s.markdown}`)].join('\n\n');
-  return { ...base, ...override, sections, markdown, links: [...base.links, ...override.links], evidence: [...new Set([...base.evidence, ...override.evidence])] } as Page;
+  const title = override.title || base.title;
+  const markdown = [`# ${title}`, ...sections.map((s) => `## ${s.title}\n\n${s.markdown}`)].join('\n\n');
+  // Only the frontmatter fields the override declares replace the built-in ones.
+  const declared = override.partial ?? Object.keys(override);
+  const fields = Object.fromEntries(Object.entries(override).filter(([k]) => declared.includes(k)));
+  return {
+    ...base,
+    ...fields,
+    title,
+    sections,
+    markdown,
+    source: override.source,
+    links: [...base.links, ...override.links],
+    evidence: [...new Set([...base.evidence, ...override.evidence])],
+  } as Page;
 }
 
 export interface FolderLoadResult {
@@ -86,7 +99,8 @@ export function loadFolder(root: string, known: ReadonlySet<string> = new Set())
       problems.push({ file, line: 1, column: 1, message: `cannot read: ${(err as Error).message}` });
       continue;
     }
-    const result = parsePage(text, relative, file);
+    const id = pageIdFromPath(relative);
+    const result = parsePage(text, relative, file, { partial: !!id && known.has(id) });
     problems.push(...result.problems);
     if (result.page) pages.push(result.page);
   }

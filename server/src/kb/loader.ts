@@ -53,8 +53,16 @@ export interface ParsedPage {
   problems: KbProblem[];
 }
 
+export interface ParseOptions {
+  /**
+   * The page overrides a built-in page of the same id (team knowledge): fields and sections it
+   * leaves out are taken from the built-in page, so they are not required here.
+   */
+  partial?: boolean;
+}
+
 /** Parses one page. `source` is the path reported in problems and kept on the page. */
-export function parsePage(text: string, relativePath: string, source = relativePath): ParsedPage {
+export function parsePage(text: string, relativePath: string, source = relativePath, options: ParseOptions = {}): ParsedPage {
   const problems: KbProblem[] = [];
   const problem = (line: number, message: string, column = 1) => problems.push({ file: source, line, column, message });
 
@@ -81,7 +89,7 @@ export function parsePage(text: string, relativePath: string, source = relativeP
     return { problems };
   }
 
-  const fm = new Frontmatter(doc, lineOfOffset, yamlLineOffset, problem);
+  const fm = new Frontmatter(doc, lineOfOffset, yamlLineOffset, problem, !!options.partial);
   const kind = fm.string('kind');
   const expectedKind = id.split('/')[0];
   if (kind && kind !== expectedKind) fm.fail('kind', `kind is "${kind}" but the file sits where a "${expectedKind}" page belongs`);
@@ -101,7 +109,9 @@ export function parsePage(text: string, relativePath: string, source = relativeP
   else if (expectedKind === 'directive') page = directivePage(fm, base, id);
   else page = rulePage(fm, base, id);
 
-  if (page) {
+  if (page && options.partial) {
+    page.partial = doc.contents.items.flatMap((pair) => (isScalar(pair.key) ? [String(pair.key.value)] : []));
+  } else if (page) {
     const required = [...REQUIRED_SECTIONS[page.kind]];
     if (page.kind === 'status' && page.deep) required.push(...DEEP_STATUS_SECTIONS);
     if (page.kind === 'status' && page.related.length && !required.includes('Compared with')) required.push('Compared with');
@@ -122,11 +132,15 @@ function statusPage(fm: Frontmatter, base: BaseFields, id: string): StatusPage |
   const name = fm.string('name');
   const cls = fm.string('class');
   const spec = fm.string('spec');
-  const headers = fm.headers('headers');
+  const headers = fm.partial && !fm.has('headers') ? undefined : fm.headers('headers');
   const related = fm.integerList('related', false) ?? [];
   const deep = fm.boolean('deep', false) ?? false;
   if (code !== undefined && `status/${code}` !== id) fm.fail('code', `code ${code} does not match the file name (${id.slice(7)}.md)`);
   if (code !== undefined && cls !== undefined && cls !== `${String(code)[0]}xx`) fm.fail('class', `class "${cls}" does not match code ${code} (expected "${String(code)[0]}xx")`);
+  if (fm.partial) {
+    const n = Number(id.slice(7));
+    return { ...base, kind: 'status', code: n, name: name ?? '', class: cls ?? '', spec: spec ?? '', headers: headers ?? [], related, deep };
+  }
   if (code === undefined || !name || !cls || !spec || !headers) return undefined;
   return { ...base, kind: 'status', code, name, class: cls, spec, headers, related, deep };
 }
@@ -143,6 +157,10 @@ function directivePage(fm: Frontmatter, base: BaseFields, id: string): Directive
     fm.fail('name', `server/name "${server}/${name}" does not match the file's place (${id})`);
   }
   if (server !== undefined && server !== 'nginx' && server !== 'apache') fm.fail('server', `server must be nginx or apache, not "${server}"`);
+  if (fm.partial) {
+    const [, srv, nm] = id.split('/') as [string, 'nginx' | 'apache', string];
+    return { ...base, kind: 'directive', server: srv, name: name ?? nm, syntax: syntax ?? '', default: def, contexts: contexts ?? [], module: module ?? '', statuses: statuses ?? [] };
+  }
   if (!server || !name || !syntax || !contexts || !module || !statuses) return undefined;
   return { ...base, kind: 'directive', server: server as 'nginx' | 'apache', name, syntax, default: def, contexts, module, statuses };
 }
@@ -153,6 +171,7 @@ function rulePage(fm: Frontmatter, base: BaseFields, id: string): RulePage | und
   const statuses = fm.integerList('statuses');
   if (ruleId && `rule/${ruleId}` !== id) fm.fail('id', `rule id "${ruleId}" does not match the file's place (${id.slice(5)})`);
   if (severity && !(SEVERITIES as readonly string[]).includes(severity)) fm.fail('severity', `severity must be one of ${SEVERITIES.join(', ')}`);
+  if (fm.partial) return { ...base, kind: 'rule', ruleId: ruleId ?? id.slice(5), severity: (severity ?? 'warning') as RulePage['severity'], statuses: statuses ?? [] };
   if (!ruleId || !severity || !statuses) return undefined;
   return { ...base, kind: 'rule', ruleId, severity: severity as RulePage['severity'], statuses };
 }
@@ -164,8 +183,13 @@ class Frontmatter {
     private readonly lineOfOffset: (offset: number) => number,
     private readonly firstLine: number,
     private readonly problem: (line: number, message: string) => void,
+    /** Missing fields are fine in an override page; defaults stand in until merged. */
+    readonly partial = false,
   ) {}
 
+  has(key: string): boolean {
+    return this.doc.has(key);
+  }
   private node(key: string): YamlNode | undefined {
     const n = this.doc.get(key, true) as YamlNode | undefined;
     return n ?? undefined;
@@ -183,7 +207,7 @@ class Frontmatter {
     this.problem(this.lineOf(key), message);
   }
   private missing(key: string, what: string) {
-    this.problem(this.firstLine, `frontmatter field "${key}" is required (${what})`);
+    if (!this.partial) this.problem(this.firstLine, `frontmatter field "${key}" is required (${what})`);
   }
   string(key: string, required = true): string | undefined {
     const n = this.node(key);

@@ -39,6 +39,8 @@ interface PageBase {
   markdown: string;
   /** Where the page came from: a path relative to its content root, or an absolute path for team pages. */
   source: string;
+  /** Set on a team page that overrides a built-in page: the frontmatter fields it declares. */
+  partial?: string[];
   /** Pages this page links to, with the 1-based source line of each link. */
   links: { target: string; line: number }[];
 }

@@ -2,19 +2,23 @@
  * An error-tolerant Apache httpd configuration / .htaccess parser. Never throws.
  * Apache reads a config line by line: a directive per logical line (a trailing `\` joins
  * the next one), `<Section args>` ... `</Section>` containers, and `#` comments that
- * must stand on a line of their own.
+ * must stand on a line of their own (a `#` after a directive is just another argument).
+ * Words are split the way `ap_getword_conf` does it, and `${VAR}` is replaced by the value
+ * of an earlier `Define VAR value` (Apache resolves those while reading the file).
  */
 
 export interface ApacheArg {
-  /** The value as Apache sees it: surrounding quotes removed. */
+  /** The value as Apache sees it: quotes removed, `\"` and `\\` unescaped, `${VAR}` of a `Define` resolved. */
   value: string;
+  /** The argument's text as written (quotes included). */
+  raw: string;
   start: number;
   end: number;
   quote?: '"' | "'";
 }
 
 export interface ApacheDirective {
-  /** As written; Apache compares names case-insensitively (see `lname`). */
+  /** As written; Apache compares names case-insensitively (see `lname`). For sections, without `<`. */
   name: string;
   lname: string;
   nameStart: number;
@@ -29,7 +33,7 @@ export interface ApacheDirective {
 }
 
 export interface ApacheSection {
-  /** Offset of the end of the opening line (`>`). */
+  /** Offset of the end of the opening line. */
   openEnd: number;
   /** The closing `</Name>` tag, when present. */
   closeStart?: number;
@@ -53,73 +57,127 @@ export interface ApacheFile {
   directives: ApacheDirective[];
   comments: ApacheComment[];
   errors: ApacheSyntaxError[];
+  /** `Define` variables in effect at the end of the file. */
+  defines: Map<string, string>;
 }
 
+/**
+ * One logical line. `text` is the physical lines joined (each `\`+newline becomes a space, as
+ * Apache does); `offsetOf` maps an index of `text` back to a document offset.
+ */
 interface LogicalLine {
-  /** Text with continuations joined (the `\` and newline replaced by a space). */
   text: string;
-  /** Offsets in the document of each char of `text`. */
-  map: number[];
   start: number;
   end: number;
+  offsetOf(index: number): number;
 }
 
 function* logicalLines(src: string): Generator<LogicalLine> {
-  let i = 0;
   const n = src.length;
+  let i = 0;
   while (i < n) {
-    let text = '';
-    const map: number[] = [];
     const start = i;
-    let end = i;
+    // Segments of the joined text: [index in text, document offset].
+    let segments: [number, number][] | undefined;
+    let text = '';
+    let end: number;
     for (;;) {
       let nl = src.indexOf('\n', i);
       if (nl < 0) nl = n;
-      let lineEnd = nl > i && src[nl - 1] === '\r' ? nl - 1 : nl;
+      let lineEnd = nl > i && src.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
       end = lineEnd;
-      const continued = lineEnd > i && src[lineEnd - 1] === '\\' && nl < n;
+      const continued = lineEnd > i && src.charCodeAt(lineEnd - 1) === 92 /* \ */ && nl < n;
       if (continued) lineEnd--;
-      for (let k = i; k < lineEnd; k++) {
-        text += src[k];
-        map.push(k);
+      if (segments || continued) {
+        segments ??= [];
+        segments.push([text.length, i]);
+        text += src.slice(i, lineEnd);
+      } else {
+        text = src.slice(i, lineEnd);
       }
       i = nl + 1;
       if (!continued) break;
+      // The joining space maps to the backslash.
+      segments!.push([text.length, lineEnd]);
       text += ' ';
-      map.push(lineEnd);
     }
-    map.push(end);
-    yield { text, map, start, end };
+    if (!segments) {
+      const base = start;
+      const lineEndOffset = end;
+      yield { text, start, end, offsetOf: (k) => (k >= text.length ? lineEndOffset : base + k) };
+    } else {
+      const segs = segments;
+      const lineEndOffset = end;
+      yield {
+        text,
+        start,
+        end,
+        offsetOf(k) {
+          if (k >= text.length) return lineEndOffset;
+          let lo = 0;
+          let hi = segs.length - 1;
+          while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (segs[mid]![0] <= k) lo = mid;
+            else hi = mid - 1;
+          }
+          return segs[lo]![1] + (k - segs[lo]![0]);
+        },
+      };
+    }
   }
 }
 
-function splitArgs(line: LogicalLine, from: number, to: number, errors: ApacheSyntaxError[]): ApacheArg[] {
+const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\f' || c === '\v';
+
+/** `${VAR}` replaced by defined values; undefined names stay as written (Apache warns and keeps them). */
+export function resolveDefines(value: string, defines: ReadonlyMap<string, string>): string {
+  if (!value.includes('${') || defines.size === 0) return value;
+  return value.replace(/\$\{([A-Za-z0-9_:.-]+)\}/g, (whole, name: string) => defines.get(name) ?? whole);
+}
+
+/**
+ * Splits `text[from, to)` into words like `ap_getword_conf`: a word starting with a quote runs to
+ * the matching quote, where only `\\` and a backslash before that quote are escapes; any other
+ * word runs to the next blank. A quote inside an unquoted word is literal.
+ */
+function splitArgs(line: LogicalLine, from: number, to: number, defines: ReadonlyMap<string, string>, errors: ApacheSyntaxError[]): ApacheArg[] {
   const args: ApacheArg[] = [];
   const t = line.text;
   let i = from;
   while (i < to) {
-    while (i < to && (t[i] === ' ' || t[i] === '\t')) i++;
+    while (i < to && isSpace(t[i])) i++;
     if (i >= to) break;
     const s = i;
     const q = t[i];
+    let value = '';
+    let quote: '"' | "'" | undefined;
     if (q === '"' || q === "'") {
+      quote = q;
       i++;
-      let value = '';
       while (i < to && t[i] !== q) {
-        if (t[i] === '\\' && i + 1 < to) {
+        if (t[i] === '\\' && i + 1 < to && (t[i + 1] === q || t[i + 1] === '\\')) {
           value += t[i + 1];
           i += 2;
           continue;
         }
         value += t[i++];
       }
-      if (i >= to) errors.push({ message: 'unterminated quoted argument', start: line.map[s]!, end: line.map[to]! });
+      if (i >= to) errors.push({ message: 'unterminated quoted argument', start: line.offsetOf(s), end: line.offsetOf(to) });
       else i++;
-      args.push({ value, start: line.map[s]!, end: line.map[i] ?? line.end, quote: q });
     } else {
-      while (i < to && t[i] !== ' ' && t[i] !== '\t') i++;
-      args.push({ value: t.slice(s, i), start: line.map[s]!, end: line.map[i] ?? line.end });
+      while (i < to && !isSpace(t[i])) {
+        if (t[i] === '\\' && i + 1 < to && t[i + 1] === '\\') {
+          value += '\\';
+          i += 2;
+          continue;
+        }
+        value += t[i++];
+      }
     }
+    const arg: ApacheArg = { value: resolveDefines(value, defines), raw: t.slice(s, i), start: line.offsetOf(s), end: line.offsetOf(i) };
+    if (quote) arg.quote = quote;
+    args.push(arg);
   }
   return args;
 }
@@ -128,59 +186,60 @@ export function parseApache(src: string): ApacheFile {
   const root: ApacheDirective[] = [];
   const comments: ApacheComment[] = [];
   const errors: ApacheSyntaxError[] = [];
+  const defines = new Map<string, string>();
   const stack: ApacheDirective[] = [];
   const current = () => (stack.length ? stack[stack.length - 1]!.section!.children : root);
+  const close = (d: ApacheDirective, start: number, end: number) => {
+    d.section!.closeStart = start;
+    d.section!.closeEnd = end;
+    d.end = end;
+  };
 
   for (const line of logicalLines(src)) {
     const t = line.text;
     let i = 0;
-    while (i < t.length && (t[i] === ' ' || t[i] === '\t')) i++;
+    while (i < t.length && isSpace(t[i])) i++;
     if (i >= t.length) continue;
     if (t[i] === '#') {
-      comments.push({ text: t.slice(i + 1), start: line.map[i]!, end: line.end });
+      comments.push({ text: t.slice(i + 1), start: line.offsetOf(i), end: line.end });
       continue;
     }
     if (t[i] === '<' && t[i + 1] === '/') {
-      const m = /^<\/\s*([^\s>]+)\s*>?/.exec(t.slice(i));
+      const m = /^<\/\s*([^\s>]*)\s*>?/.exec(t.slice(i));
       const name = m?.[1] ?? '';
-      const start = line.map[i]!;
+      const lname = name.toLowerCase();
+      const start = line.offsetOf(i);
       const top = stack[stack.length - 1];
-      if (top && top.lname === name.toLowerCase()) {
+      if (top && top.lname === lname) {
         stack.pop();
-        top.section!.closeStart = start;
-        top.section!.closeEnd = line.end;
-        top.end = line.end;
-      } else if (stack.some((d) => d.lname === name.toLowerCase())) {
+        close(top, start, line.end);
+      } else if (stack.some((d) => d.lname === lname)) {
         // Closing an outer section: the inner ones were left open.
-        while (stack.length && stack[stack.length - 1]!.lname !== name.toLowerCase()) {
+        while (stack.length && stack[stack.length - 1]!.lname !== lname) {
           const open = stack.pop()!;
-          errors.push({ message: `<${open.name}> is not closed before </${name}>`, start: open.nameStart - 1, end: open.section!.openEnd });
+          errors.push({ message: `<${open.name}> is not closed before </${name}>`, start: open.start, end: open.section!.openEnd });
           open.end = start;
         }
-        const top2 = stack.pop()!;
-        top2.section!.closeStart = start;
-        top2.section!.closeEnd = line.end;
-        top2.end = line.end;
+        close(stack.pop()!, start, line.end);
       } else {
-        errors.push({ message: top ? `</${name}> does not match the open <${top.name}>` : `</${name}> closes a section that was never opened`, start, end: line.end });
+        errors.push({ message: top ? `</${name}> does not match the open <${top.name}> (expected </${top.name}>)` : `</${name}> closes a section that was never opened`, start, end: line.end });
       }
       continue;
     }
     if (t[i] === '<') {
-      const close = t.lastIndexOf('>');
-      const body = close > i ? t.slice(i + 1, close) : t.slice(i + 1);
-      const m = /^(\S+)/.exec(body);
-      const name = m?.[1] ?? '';
-      const nameStart = line.map[i + 1]!;
-      if (close <= i) errors.push({ message: `<${name} is missing its closing ">"`, start: line.map[i]!, end: line.end });
-      const argsFrom = i + 1 + name.length;
+      // Apache takes the args up to the LAST `>` of the line and ignores what follows it.
+      const gt = t.lastIndexOf('>');
+      let j = i + 1;
+      while (j < t.length && !isSpace(t[j]) && t[j] !== '>') j++;
+      const name = t.slice(i + 1, j);
+      if (gt <= i) errors.push({ message: `<${name} is missing its closing ">"`, start: line.offsetOf(i), end: line.end });
       const d: ApacheDirective = {
         name,
         lname: name.toLowerCase(),
-        nameStart,
-        nameEnd: line.map[i + 1 + name.length] ?? line.end,
-        args: splitArgs(line, argsFrom, close > i ? close : t.length, errors),
-        start: line.map[i]!,
+        nameStart: line.offsetOf(i + 1),
+        nameEnd: line.offsetOf(j),
+        args: splitArgs(line, j, gt > i ? gt : t.length, defines, errors),
+        start: line.offsetOf(i),
         end: line.end,
         section: { openEnd: line.end, children: [] },
         parent: stack[stack.length - 1],
@@ -190,30 +249,41 @@ export function parseApache(src: string): ApacheFile {
       continue;
     }
     let j = i;
-    while (j < t.length && t[j] !== ' ' && t[j] !== '\t') j++;
+    while (j < t.length && !isSpace(t[j])) j++;
     const name = t.slice(i, j);
-    current().push({
+    const d: ApacheDirective = {
       name,
       lname: name.toLowerCase(),
-      nameStart: line.map[i]!,
-      nameEnd: line.map[j] ?? line.end,
-      args: splitArgs(line, j, t.length, errors),
-      start: line.map[i]!,
+      nameStart: line.offsetOf(i),
+      nameEnd: line.offsetOf(j),
+      args: splitArgs(line, j, t.length, defines, errors),
+      start: line.offsetOf(i),
       end: line.end,
       parent: stack[stack.length - 1],
-    });
+    };
+    current().push(d);
+    if (d.lname === 'define' && d.args.length >= 1) defines.set(d.args[0]!.value, d.args[1]?.value ?? '');
+    else if (d.lname === 'undefine' && d.args.length >= 1) defines.delete(d.args[0]!.value);
   }
   for (const open of stack.reverse()) {
     errors.push({ message: `<${open.name}> is never closed: add </${open.name}>`, start: open.start, end: open.section!.openEnd });
     open.end = src.length;
   }
-  return { directives: root, comments, errors };
+  return { directives: root, comments, errors, defines };
 }
 
 export function* walkApache(directives: ApacheDirective[]): Generator<ApacheDirective> {
-  for (const d of directives) {
+  // Iterative: a pathological nesting depth must not overflow the stack.
+  const stack: { list: ApacheDirective[]; index: number }[] = [{ list: directives, index: 0 }];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    if (top.index >= top.list.length) {
+      stack.pop();
+      continue;
+    }
+    const d = top.list[top.index++]!;
     yield d;
-    if (d.section) yield* walkApache(d.section.children);
+    if (d.section?.children.length) stack.push({ list: d.section.children, index: 0 });
   }
 }
 
@@ -221,7 +291,7 @@ export function* walkApache(directives: ApacheDirective[]): Generator<ApacheDire
 export function apacheNodeAt(file: ApacheFile, offset: number): { directive: ApacheDirective; arg?: ApacheArg; argIndex?: number; onName: boolean } | undefined {
   let list = file.directives;
   for (;;) {
-    const d = list.find((x) => x.start <= offset && offset <= x.end);
+    const d = findCovering(list, offset);
     if (!d) return undefined;
     if (offset >= d.nameStart && offset <= d.nameEnd) return { directive: d, onName: true };
     const argIndex = d.args.findIndex((a) => a.start <= offset && offset <= a.end);
@@ -232,4 +302,18 @@ export function apacheNodeAt(file: ApacheFile, offset: number): { directive: Apa
     }
     return undefined;
   }
+}
+
+/** Binary search over siblings, which are in document order. */
+function findCovering(list: ApacheDirective[], offset: number): ApacheDirective | undefined {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const d = list[mid]!;
+    if (offset < d.start) hi = mid - 1;
+    else if (offset > d.end) lo = mid + 1;
+    else return d;
+  }
+  return undefined;
 }

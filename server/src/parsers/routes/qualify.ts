@@ -1,0 +1,67 @@
+/**
+ * Which documents are route files, decided from the text alone before any parse, so ordinary
+ * code never pays for a syntax tree. These are cheap searches for imports and the usages of a
+ * framework's request/response objects, not parsers: a file that passes is then parsed for real,
+ * and a status is only recognised where the syntax tree says it is produced.
+ */
+import type { GrammarId } from './grammars';
+import type { RouteLanguage } from './model';
+
+export function grammarFor(languageId: string, uri: string): { grammar: GrammarId; language: RouteLanguage } | undefined {
+  switch (languageId) {
+    case 'javascript':
+    case 'javascriptreact':
+      return { grammar: 'javascript', language: 'javascript' };
+    case 'typescript':
+      // A .tsx file opened with the plain TypeScript id still needs the JSX-aware grammar.
+      return { grammar: /\.tsx$/i.test(uri) ? 'tsx' : 'typescript', language: 'javascript' };
+    case 'typescriptreact':
+      return { grammar: 'tsx', language: 'javascript' };
+    case 'python':
+      return { grammar: 'python', language: 'python' };
+    case 'php':
+      return { grammar: 'php', language: 'php' };
+    case 'ruby':
+      return { grammar: 'ruby', language: 'ruby' };
+    case 'go':
+      return { grammar: 'go', language: 'go' };
+    default:
+      return undefined;
+  }
+}
+
+/** Imports and usages that mark a route file, per language. One hit is enough. */
+const SIGNALS: Record<RouteLanguage, RegExp[]> = {
+  javascript: [
+    // Framework imports (require or import).
+    /['"](?:express|fastify|koa|@koa\/router|koa-router|next\/server|next|@nestjs\/common|@nestjs\/core|http-status-codes|http-errors|@hapi\/boom|@hapi\/hapi|hono|node:http|http|restify|polka)['"]/,
+    // Response objects in use.
+    /\b(?:res|response|reply)\s*\.\s*(?:status|sendStatus|writeHead|code)\s*\(/,
+    /\b(?:res|response)\s*\.\s*statusCode\s*=/,
+    /\bctx\s*\.\s*(?:status\s*=|throw\s*\(|assert\s*\()/,
+    /\b(?:NextResponse|Response)\s*\.\s*(?:json|redirect)\s*\(|\bnew\s+(?:Next)?Response\s*\(/,
+    /\bHttpStatus\s*\.|\bStatusCodes\s*\./,
+    /\bcreateError\s*\(|\bnext\s*\(\s*createError/,
+  ],
+  python: [
+    /^\s*(?:from|import)\s+(?:flask|fastapi|starlette|django|rest_framework|werkzeug|quart|sanic|aiohttp|bottle|falcon|tornado)\b/m,
+    /\babort\s*\(|\bHTTPException\s*\(|\bHttpResponse\w*\s*\(|\bmake_response\s*\(|\bstatus\.HTTP_\d{3}/,
+  ],
+  php: [
+    /\b(?:Illuminate|Symfony\\Component\\HttpFoundation|Symfony\\Component\\HttpKernel|Laravel|Slim|Psr\\Http)\\/,
+    /\babort(?:_if|_unless)?\s*\(|\bresponse\s*\(|\bResponse::HTTP_|\bhttp_response_code\s*\(|->setStatusCode\s*\(|->withStatus\s*\(/,
+  ],
+  ruby: [
+    /<\s*(?:ApplicationController|ActionController::(?:Base|API)|Sinatra::Base|Grape::API)\b/,
+    /^\s*require\s+['"](?:sinatra|rails|action_controller)/m,
+    /\bhead\s*\(?\s*(?::\w+|\d{3})|\bstatus:\s*(?::\w+|\d{3})|\bhalt\s*\(?\s*\d{3}|\bresponse\.status\s*=/,
+  ],
+  go: [
+    /"net\/http"|"github\.com\/(?:gin-gonic\/gin|labstack\/echo[^"]*|gofiber\/fiber[^"]*|go-chi\/chi[^"]*|gorilla\/mux)"/,
+  ],
+};
+
+/** Whether the text looks like a route file of the language; a regex pre-check, not a parse. */
+export function looksLikeRouteFile(text: string, language: RouteLanguage): boolean {
+  return SIGNALS[language].some((re) => re.test(text));
+}

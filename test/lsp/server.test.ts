@@ -1,0 +1,66 @@
+/** The bundled server, spawned over stdio, answers like a language server should. */
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { CodeActionRequest, HoverRequest, type Hover, type MarkupContent } from 'vscode-languageserver-protocol/node';
+import { SERVER, startServer, type TestClient } from '../support/lspClient';
+
+const hoverText = (h: Hover | null) => (h ? (h.contents as MarkupContent).value : '');
+
+describe('language server over stdio', () => {
+  let client: TestClient;
+  before(async () => {
+    client = await startServer();
+  });
+  after(async () => {
+    await client.close();
+  });
+
+  it('answers a hover on `return 403;` in an nginx file with the 403 page', async () => {
+    const uri = 'file:///tmp/statuslens-lsp/nginx.conf';
+    client.open(uri, 'nginx', 'server {\n    listen 8080;\n    location / { return 403; }\n}\n');
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 2, character: 25 } });
+    assert.match(hoverText(hover), /403 Forbidden/);
+    assert.deepEqual(hover?.range, { start: { line: 2, character: 24 }, end: { line: 2, character: 27 } });
+  });
+
+  it('gives no hover on a number that is not a status (a port)', async () => {
+    const uri = 'file:///tmp/statuslens-lsp/port.conf';
+    client.open(uri, 'nginx', 'server {\n    listen 403;\n}\n');
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 12 } });
+    assert.equal(hover, null);
+  });
+
+  it('publishes diagnostics with source, rule code and documentation link, and offers the quick fix', async () => {
+    const uri = 'file:///tmp/statuslens-lsp/deny.conf';
+    const text = 'server {\n    location / {\n        deny all;\n        allow 127.0.0.1;\n    }\n}\n';
+    client.open(uri, 'nginx', text);
+    const { diagnostics } = await client.diagnostics(uri);
+    const d = diagnostics.find((x) => x.code === 'nginx/allow-after-deny-all');
+    assert.ok(d, `expected nginx/allow-after-deny-all in ${JSON.stringify(diagnostics)}`);
+    assert.equal(d.source, 'statuslens');
+    assert.match(d.codeDescription?.href ?? '', /^file:\/\/.*\/content\/rules\/nginx\/allow-after-deny-all\.md$/);
+    const actions = await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } });
+    const titles = (actions ?? []).map((a) => a.title);
+    assert.ok(titles.includes('Move `deny all;` after the last allow'), titles.join(' | '));
+    assert.ok(titles.includes('Disable nginx/allow-after-deny-all for this line'), titles.join(' | '));
+  });
+
+  it('survives a hover past the end of a document and on an unknown document', async () => {
+    const uri = 'file:///tmp/statuslens-lsp/short.conf';
+    client.open(uri, 'nginx', 'return 403;');
+    const past = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 40, character: 3 } });
+    assert.equal(past, null);
+    const unknown = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: 'file:///nope.conf' }, position: { line: 0, character: 0 } });
+    assert.equal(unknown, null);
+    assert.equal(client.process.exitCode, null, 'the server must still be running');
+  });
+});
+
+describe('language server command line', () => {
+  it('refuses to start without a transport and says how to call it', () => {
+    const r = spawnSync(process.execPath, [SERVER], { encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /usage: statuslens-language-server --stdio/);
+  });
+});
