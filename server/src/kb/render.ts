@@ -76,7 +76,8 @@ export function statusHoverMarkdown(page: StatusPage, options: HoverOptions = {}
 
 export function directiveHoverMarkdown(page: DirectivePage): string {
   const parts: string[] = [];
-  parts.push(`**${page.name}** · ${page.server === 'nginx' ? 'nginx' : 'Apache'} \`${page.module}\``);
+  // Backticks keep `<Directory>` from being read as an HTML tag.
+  parts.push(`**\`${page.name}\`** · ${page.server === 'nginx' ? 'nginx' : 'Apache'} \`${page.module}\``);
   parts.push('```\n' + page.syntax + (page.default ? `\nDefault: ${page.default}` : '') + '\n```');
   parts.push(`Context: ${page.contexts.join(', ')}`);
   const summary = section(page, 'Summary');

@@ -24,3 +24,26 @@ export function familyFromPath(path: string): Family | undefined {
   if (/\.(m?[jt]sx?|cjs|cts|mts|py|php|rb|go)$/.test(base)) return 'routes';
   return undefined;
 }
+
+/**
+ * Guesses nginx or Apache from a file's content, for files whose name says nothing
+ * (`default`, `site.conf`, `htaccess.txt`). Used by the CLI on explicit folders, never by the
+ * editor, where the language mode decides. Undefined when neither is clearly there.
+ */
+export function sniffFamily(text: string): 'nginx' | 'apache' | undefined {
+  let apache = 0;
+  let nginx = 0;
+  const lines = text.slice(0, 32_768).split('\n');
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    if (/^<\/?(VirtualHost|Directory|DirectoryMatch|IfModule|IfDefine|Files|FilesMatch|Location|LocationMatch|Limit|LimitExcept|RequireAll|RequireAny|RequireNone|If|ElseIf|Else)\b/i.test(line)) apache += 3;
+    else if (/^(RewriteEngine|RewriteRule|RewriteCond|RewriteBase|AllowOverride|DocumentRoot|ErrorDocument|LoadModule|Options|Require|Order|Deny|Allow|Satisfy|Header|SetEnvIf|AddType|AddHandler|DirectoryIndex|ServerName|ServerAlias|ServerRoot|Listen|AuthType|AuthName|AuthUserFile|ExpiresActive|ExpiresByType|Redirect|RedirectMatch|Alias|ScriptAlias|php_value|php_flag)\s/i.test(line) && !/;\s*$/.test(line)) apache += 1;
+    else if (/^(server|location|http|events|upstream|map|geo|types|if|limit_except|stream)\b[^;{]*\{\s*(#.*)?$/.test(line)) nginx += 3;
+    else if (/^[a-z_][a-z0-9_]*\s[^;]*;\s*(#.*)?$/.test(line) || /^[a-z_][a-z0-9_]*;\s*$/.test(line)) nginx += 1;
+  }
+  if (apache === 0 && nginx === 0) return undefined;
+  if (apache >= 2 && apache > nginx) return 'apache';
+  if (nginx >= 2 && nginx > apache) return 'nginx';
+  return undefined;
+}
