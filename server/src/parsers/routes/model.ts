@@ -38,24 +38,33 @@ export interface StatusSite {
   end: number;
   /** A short description of the producer, e.g. `res.status()`, `abort()`. */
   producer: string;
-  /** Conditions of the enclosing branches, innermost first, up to the handler. */
+  /** Conditions of the enclosing branches, innermost first, through every enclosing function. */
   guards: Guard[];
-  /** The enclosing function (the handler), as offsets; the whole file at top level. */
-  handlerStart: number;
-  handlerEnd: number;
+  /**
+   * The enclosing functions, innermost first: the handler and the scopes around it. A header set
+   * in one of them (or at top level) counts for this response; one set in a sibling handler does not.
+   */
+  scopes: Span[];
   /** Headers the producer itself adds (a framework helper such as Rails' request_http_basic_authentication). */
   addsHeaders: TrackedHeader[];
-  /** The text that replaces [start, end) to send another code in the same spelling; undefined when none. */
-  respell(code: number): string | undefined;
+  /** Edits that make this producer send another code, in the same spelling; undefined when there is none. */
+  respell(code: number): OffsetEdit[] | undefined;
   /** Edits that set a header on this response; undefined when there is no safe place for them. */
   headerEdit(name: string, value: string): OffsetEdit[] | undefined;
 }
 
-/** A string literal (or symbol, or key) naming a tracked header, where it occurs. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** A string literal (or constant, or key) naming a tracked header, where it occurs. */
 export interface HeaderMention {
   header: TrackedHeader;
   start: number;
   end: number;
+  /** The innermost function around it; undefined at top level. */
+  scope?: Span;
 }
 
 /** A token that stands for a status (hover), whether or not it sits in a producer. */

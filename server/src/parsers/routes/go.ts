@@ -1,0 +1,268 @@
+/**
+ * Go: net/http (WriteHeader, http.Error, http.Redirect), gin, echo and fiber.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { OffsetEdit } from '../../types';
+import type { Condition, Guard, StatusSite, StatusToken } from './model';
+import { codeForPrefixedName, spellName, statusFromLiteral } from './statusNames';
+import {
+  absenceOf,
+  comparisonOf,
+  fieldOf,
+  HTTP_METHODS,
+  insertStatementBefore,
+  isMethodChain,
+  kids,
+  makeSite,
+  replaceWith,
+  stringValue,
+  tokens,
+  truthOf,
+  type Dialect,
+  type SiteOptions,
+} from './syntax';
+
+export const HANDLERS = new Set(['function_declaration', 'method_declaration', 'func_literal']);
+
+function unwrap(node: Node): Node {
+  let n = node;
+  while (n.type === 'parenthesized_expression') {
+    const inner = kids(n)[0];
+    if (!inner) break;
+    n = inner;
+  }
+  return n;
+}
+
+function goString(n: Node): string | undefined {
+  return n.type === 'interpreted_string_literal' || n.type === 'raw_string_literal' ? stringValue(n) : undefined;
+}
+
+/** Accessors whose string argument is the name that matters: `r.Header.Get("Authorization")`. */
+const ACCESSORS = new Set(['Get', 'GetHeader', 'Header', 'Query', 'Cookie', 'Locals', 'MustGet', 'Value', 'FormValue']);
+
+function names(node: Node | null | undefined): string[] {
+  if (!node) return [];
+  const n = unwrap(node);
+  switch (n.type) {
+    case 'identifier':
+    case 'field_identifier':
+    case 'package_identifier':
+      return [n.text];
+    case 'selector_expression':
+      return [...names(n.childForFieldName('operand')), n.childForFieldName('field')?.text ?? ''];
+    case 'call_expression': {
+      const fn = n.childForFieldName('function');
+      const first = kids(n.childForFieldName('arguments'))[0];
+      const key = first ? goString(first) : undefined;
+      if (fn?.type === 'selector_expression' && ACCESSORS.has(fn.childForFieldName('field')?.text ?? '') && key !== undefined) {
+        return [...names(fn.childForFieldName('operand')), key];
+      }
+      return names(fn);
+    }
+    case 'index_expression': {
+      const key = n.childForFieldName('index');
+      const s = key ? goString(key) : undefined;
+      return s !== undefined ? [...names(n.childForFieldName('operand')), s] : names(n.childForFieldName('operand'));
+    }
+    default:
+      return [];
+  }
+}
+
+function methodName(n: Node): string | undefined {
+  const s = goString(n);
+  if (s !== undefined) return HTTP_METHODS.has(s.toUpperCase()) ? s.toUpperCase() : undefined;
+  // `http.MethodPost`
+  if (n.type === 'selector_expression') {
+    const field = n.childForFieldName('field')?.text ?? '';
+    const m = /^Method([A-Z][a-z]+)$/.exec(field);
+    if (m && HTTP_METHODS.has(m[1]!.toUpperCase())) return m[1]!.toUpperCase();
+  }
+  return undefined;
+}
+
+export function condition(node: Node): Condition {
+  const n = unwrap(node);
+  switch (n.type) {
+    case 'unary_expression':
+      return tokens(n).includes('!') ? { kind: 'not', arg: condition(n.childForFieldName('operand')!) } : { kind: 'other' };
+    case 'binary_expression': {
+      const op = n.childForFieldName('operator')?.type ?? '';
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (!left || !right) return { kind: 'other' };
+      if (op === '&&' || op === '||') {
+        const kind = op === '&&' ? 'and' : 'or';
+        const args = [left, right].flatMap((side) => {
+          const c = condition(side);
+          return c.kind === kind ? c.args : [c];
+        });
+        return { kind, args };
+      }
+      if (op !== '==' && op !== '!=') return { kind: 'other' };
+      const c = compare(unwrap(left), unwrap(right));
+      return op === '==' ? c : { kind: 'not', arg: c };
+    }
+    case 'call_expression':
+    case 'identifier':
+    case 'selector_expression':
+    case 'index_expression':
+      return truthOf(names(n));
+    default:
+      return { kind: 'other' };
+  }
+}
+
+function compare(left: Node, right: Node): Condition {
+  for (const [lit, other] of [[left, right], [right, left]] as const) {
+    if (lit.type === 'nil' || lit.type === 'false' || goString(lit) === '') return absenceOf(names(other));
+    const m = methodName(lit);
+    if (m && isMethodChain(names(other))) return { kind: 'method', methods: [m] };
+    if (goString(lit) !== undefined) {
+      const truth = truthOf(names(other));
+      return truth.kind === 'permission' ? truth : { kind: 'other' };
+    }
+  }
+  return comparisonOf(names(left), names(right));
+}
+
+const dialect: Dialect = {
+  handlerTypes: HANDLERS,
+  guardsAt(parent, child): Guard[] {
+    switch (parent.type) {
+      case 'if_statement': {
+        const cond = parent.childForFieldName('condition');
+        const field = fieldOf(parent, child);
+        if (!cond || (field !== 'consequence' && field !== 'alternative')) return [];
+        return [{ condition: condition(cond), holds: field === 'consequence' }];
+      }
+      case 'binary_expression': {
+        const op = parent.childForFieldName('operator')?.type;
+        const left = parent.childForFieldName('left');
+        if (!left || fieldOf(parent, child) !== 'right' || (op !== '&&' && op !== '||')) return [];
+        return [{ condition: condition(left), holds: op === '&&' }];
+      }
+      case 'expression_case':
+      case 'default_case':
+        return switchGuard(parent);
+      default:
+        return [];
+    }
+  },
+};
+
+function switchGuard(clause: Node): Guard[] {
+  const statement = clause.parent;
+  if (!statement || statement.type !== 'expression_switch_statement') return [];
+  if (!isMethodChain(names(statement.childForFieldName('value')))) return [];
+  const methodsOf = (c: Node) => kids(c.childForFieldName('value')).map(methodName).filter((m): m is string => !!m);
+  if (clause.type === 'expression_case') return [{ condition: { kind: 'method', methods: methodsOf(clause) }, holds: true }];
+  const all = kids(statement).filter((c) => c.type === 'expression_case').flatMap(methodsOf);
+  return [{ condition: { kind: 'method', methods: all }, holds: false }];
+}
+
+interface StatusValue {
+  code: number;
+  node: Node;
+  respell: (code: number) => OffsetEdit[] | undefined;
+}
+
+/** `http.StatusForbidden`, `fiber.StatusTooManyRequests`. */
+function constantToken(n: Node): StatusValue | undefined {
+  if (n.type !== 'selector_expression') return undefined;
+  const field = n.childForFieldName('field');
+  if (!field || !/^Status[A-Z]/.test(field.text)) return undefined;
+  const code = codeForPrefixedName(field.text);
+  if (!code) return undefined;
+  return { code, node: n, respell: replaceWith(field.startIndex, field.endIndex, (c) => `Status${spellName(c, 'PascalCase')}`) };
+}
+
+function statusValue(node: Node | null | undefined): StatusValue | undefined {
+  if (!node) return undefined;
+  const n = unwrap(node);
+  if (n.type === 'int_literal') {
+    const code = statusFromLiteral(n.text);
+    return code ? { code, node: n, respell: replaceWith(n.startIndex, n.endIndex, String) } : undefined;
+  }
+  return constantToken(n);
+}
+
+/** gin, echo and fiber context methods whose first argument is the status. */
+const FIRST_ARG_STATUS = new Set([
+  'AbortWithStatus', 'AbortWithStatusJSON', 'AbortWithError', 'JSON', 'IndentedJSON', 'SecureJSON', 'PureJSON', 'AsciiJSON', 'JSONP',
+  'String', 'HTML', 'XML', 'YAML', 'TOML', 'ProtoBuf', 'Data', 'DataFromReader', 'Status', 'NoContent', 'Redirect', 'Blob', 'Stream',
+  'JSONBlob', 'JSONPretty', 'XMLBlob', 'XMLPretty', 'Render', 'SendStatus', 'Attachment',
+]);
+
+export interface Extracted {
+  sites: StatusSite[];
+  tokens: StatusToken[];
+}
+
+function quote(s: string): string {
+  return JSON.stringify(s);
+}
+
+export function extractGo(root: Node, text: string): Extracted {
+  const sites: StatusSite[] = [];
+  const statusTokens: StatusToken[] = [];
+  const framework = /"github\.com\/gin-gonic\/gin"/.test(text) ? 'gin' : /"github\.com\/labstack\/echo/.test(text) ? 'echo' : /"github\.com\/gofiber\/fiber/.test(text) ? 'fiber' : undefined;
+
+  const add = (v: StatusValue | undefined, producer: string, options: SiteOptions = {}) => {
+    if (v) sites.push(makeSite(v.node, v.code, producer, dialect, { respell: v.respell, ...options }));
+  };
+
+  /** The statement holding the call, when it sits in a block (Go always has one). */
+  const statementOf = (call: Node): Node | undefined => {
+    let n: Node | null = call;
+    while (n && n.type !== 'expression_statement' && n.type !== 'return_statement') {
+      if (HANDLERS.has(n.type)) return undefined;
+      n = n.parent;
+    }
+    return n && n.parent?.type === 'statement_list' ? n : undefined;
+  };
+  const before = (call: Node, line: (h: string, v: string) => string) => (h: string, v: string) => {
+    const statement = statementOf(call);
+    return statement ? insertStatementBefore(text, statement, line(h, v)) : undefined;
+  };
+
+  for (const n of root.descendantsOfType(['call_expression', 'selector_expression'])) {
+    if (!n) continue;
+    if (n.type === 'selector_expression') {
+      const token = constantToken(n);
+      if (token) statusTokens.push({ code: token.code, start: n.startIndex, end: n.endIndex });
+      continue;
+    }
+    const fn = n.childForFieldName('function');
+    if (fn?.type !== 'selector_expression') continue;
+    const operand = fn.childForFieldName('operand')!;
+    const field = fn.childForFieldName('field')?.text ?? '';
+    const a = kids(n.childForFieldName('arguments'));
+    const receiver = operand.text;
+    if (field === 'WriteHeader') {
+      add(statusValue(a[0]), 'WriteHeader()', { anchor: n, headerEdit: before(n, (h, v) => `${receiver}.Header().Set(${quote(h)}, ${quote(v)})`) });
+    } else if (receiver === 'http' && field === 'Error') {
+      const w = a[0]?.text;
+      add(statusValue(a[2]), 'http.Error()', { anchor: n, headerEdit: w ? before(n, (h, v) => `${w}.Header().Set(${quote(h)}, ${quote(v)})`) : undefined });
+    } else if (receiver === 'http' && field === 'Redirect') {
+      add(statusValue(a[3]), 'http.Redirect()', { anchor: n });
+    } else if ((field === 'NewHTTPError' || field === 'NewError') && /^(echo|fiber)$/.test(receiver)) {
+      add(statusValue(a[0]), `${receiver}.${field}()`, { anchor: n });
+    } else if (FIRST_ARG_STATUS.has(field)) {
+      // fiber's Redirect takes the location first.
+      const v = statusValue(a[0]) ?? (field === 'Redirect' ? statusValue(a[1]) : undefined);
+      const line =
+        framework === 'gin' ? (h: string, val: string) => `${receiver}.Header(${quote(h)}, ${quote(val)})`
+        : framework === 'echo' ? (h: string, val: string) => `${receiver}.Response().Header().Set(${quote(h)}, ${quote(val)})`
+        : framework === 'fiber' ? (h: string, val: string) => `${receiver}.Set(${quote(h)}, ${quote(val)})`
+        : undefined;
+      add(v, `${field}()`, { anchor: n, headerEdit: line ? before(n, line) : undefined });
+    }
+  }
+
+  for (const s of sites) statusTokens.push({ code: s.code, start: s.start, end: s.end });
+  return { sites, tokens: statusTokens };
+}
+
+export const GO_STRING_TYPES = ['interpreted_string_literal', 'raw_string_literal', 'field_identifier'];

@@ -1,0 +1,89 @@
+/**
+ * Route-file analysis: qualify by text, parse with tree-sitter (reusing the previous tree), then
+ * extract a plain model of status sites, status tokens and header mentions for hovers and rules.
+ */
+import type { Node } from 'web-tree-sitter';
+import { loadGrammar } from './grammars';
+import { forgetTree, parseWithReuse } from './incremental';
+import { emptyRouteFile, TRACKED_HEADERS, type HeaderMention, type RouteFile, type RouteLanguage, type StatusSite, type StatusToken, type TrackedHeader } from './model';
+import { grammarFor, looksLikeRouteFile } from './qualify';
+import { dedupeSites, innermostScope, sortTokens, stringValue } from './syntax';
+import * as javascript from './javascript';
+import * as python from './python';
+import * as php from './php';
+import * as ruby from './ruby';
+import * as go from './go';
+
+export type { RouteFile } from './model';
+
+interface Extractor {
+  extract(root: Node, text: string): { sites: StatusSite[]; tokens: StatusToken[] };
+  /** Node types that may name a header: string literals, and keys or constants in header spelling. */
+  stringTypes: string[];
+  handlerTypes: ReadonlySet<string>;
+}
+
+const EXTRACTORS: Record<RouteLanguage, Extractor> = {
+  javascript: { extract: javascript.extractJavaScript, stringTypes: javascript.JS_STRING_TYPES, handlerTypes: javascript.HANDLERS },
+  python: { extract: python.extractPython, stringTypes: python.PY_STRING_TYPES, handlerTypes: python.HANDLERS },
+  php: { extract: php.extractPhp, stringTypes: php.PHP_STRING_TYPES, handlerTypes: php.HANDLERS },
+  ruby: { extract: ruby.extractRuby, stringTypes: ruby.RUBY_STRING_TYPES, handlerTypes: ruby.HANDLERS },
+  go: { extract: go.extractGo, stringTypes: go.GO_STRING_TYPES, handlerTypes: go.HANDLERS },
+};
+
+/**
+ * The tracked header a literal or a name stands for: the string `'WWW-Authenticate'` (any case),
+ * or a constant in header spelling (`HeaderWWWAuthenticate`, `Allow`), never a plain `allow`.
+ */
+function trackedHeader(raw: string, literal: boolean): TrackedHeader | undefined {
+  if (literal) {
+    const value = raw.trim().toLowerCase();
+    return TRACKED_HEADERS.find((h) => h === value);
+  }
+  if (!/^(Header)?[A-Z]/.test(raw)) return undefined;
+  const squashed = raw.toLowerCase().replace(/[^a-z]/g, '').replace(/^header(?=.)/, '');
+  return TRACKED_HEADERS.find((h) => h.replace(/-/g, '') === squashed);
+}
+
+function headerMentions(root: Node, extractor: Extractor): HeaderMention[] {
+  const out: HeaderMention[] = [];
+  for (const n of root.descendantsOfType(extractor.stringTypes)) {
+    if (!n) continue;
+    const literal = /string|literal/.test(n.type);
+    const value = literal ? stringValue(n) : n.text;
+    if (value === undefined || value.length > 40) continue;
+    const header = trackedHeader(value, literal);
+    if (!header) continue;
+    const scope = innermostScope(n, extractor.handlerTypes);
+    out.push({ header, start: n.startIndex, end: n.endIndex, ...(scope ? { scope } : {}) });
+  }
+  return out;
+}
+
+/** Files that are proxies themselves: a 407 is theirs to send. */
+const PROXY_SIGNS = /proxy-authori[sz]ation|proxy-authenticate|http-proxy|httputil\.NewSingleHostReverseProxy|ReverseProxy\b|goproxy|mitmproxy/i;
+
+export async function parseRouteFile(uri: string, languageId: string, text: string): Promise<RouteFile> {
+  const target = grammarFor(languageId, uri);
+  if (!target || !looksLikeRouteFile(text, target.language)) {
+    // Not (or no longer) a route file: drop any tree we kept for it.
+    forgetTree(uri);
+    return emptyRouteFile();
+  }
+  const grammar = await loadGrammar(target.grammar);
+  if (!grammar) return emptyRouteFile();
+  const tree = parseWithReuse(uri, target.grammar, grammar, text);
+  if (!tree) return emptyRouteFile();
+  const extractor = EXTRACTORS[target.language];
+  const { sites, tokens } = extractor.extract(tree.rootNode, text);
+  return {
+    qualifies: true,
+    language: target.language,
+    sites: dedupeSites(sites),
+    tokens: sortTokens(tokens),
+    headers: headerMentions(tree.rootNode, extractor),
+    isProxy: PROXY_SIGNS.test(text),
+  };
+}
+
+export { forgetTree } from './incremental';

@@ -1,0 +1,449 @@
+/**
+ * JavaScript and TypeScript (one extractor for the javascript, typescript and tsx grammars, whose
+ * expression nodes are the same): Express, Fastify, Koa, Next.js, NestJS, http-errors, Boom,
+ * http-status-codes and Node's own http module.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { OffsetEdit } from '../../types';
+import type { Condition, Guard, StatusSite, StatusToken, TrackedHeader } from './model';
+import { codeForName, spellName, statusFromLiteral } from './statusNames';
+import {
+  absenceOf,
+  comparisonOf,
+  fieldOf,
+  HTTP_METHODS,
+  insertStatementBefore,
+  isMethodChain,
+  kids,
+  makeSite,
+  replaceWith,
+  stringValue,
+  tokens,
+  truthOf,
+  type Dialect,
+  type SiteOptions,
+} from './syntax';
+
+export const HANDLERS = new Set([
+  'function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition',
+  'generator_function_declaration', 'generator_function',
+]);
+
+/** Wrappers that do not change a value: `(x)`, `x as T`, `x!`, `await x`, `<T>x`. */
+const TRANSPARENT = new Set(['parenthesized_expression', 'as_expression', 'satisfies_expression', 'non_null_expression', 'type_assertion', 'await_expression']);
+
+function unwrap(node: Node): Node {
+  let n = node;
+  while (TRANSPARENT.has(n.type)) {
+    const inner = kids(n)[0];
+    if (!inner) break;
+    n = inner;
+  }
+  return n;
+}
+
+/** `req.session.user` → [req, session, user]; `req.headers['authorization']` → [req, headers, authorization]. */
+function names(node: Node | null): string[] {
+  if (!node) return [];
+  const n = unwrap(node);
+  switch (n.type) {
+    case 'identifier':
+    case 'property_identifier':
+    case 'private_property_identifier':
+    case 'shorthand_property_identifier':
+      return [n.text];
+    case 'this':
+      return ['this'];
+    case 'member_expression':
+      return [...names(n.childForFieldName('object')), n.childForFieldName('property')?.text ?? ''];
+    case 'subscript_expression': {
+      const index = n.childForFieldName('index');
+      const key = index && index.type === 'string' ? stringValue(index) : undefined;
+      return key !== undefined ? [...names(n.childForFieldName('object')), key] : names(n.childForFieldName('object'));
+    }
+    case 'call_expression':
+      return names(n.childForFieldName('function'));
+    default:
+      return [];
+  }
+}
+
+function isLiteralAbsent(n: Node): boolean {
+  if (n.type === 'null' || n.type === 'undefined' || n.type === 'false') return true;
+  if (n.type === 'identifier' && n.text === 'undefined') return true;
+  return n.type === 'string' && stringValue(n) === '';
+}
+
+function stringLiteral(n: Node): string | undefined {
+  return n.type === 'string' ? stringValue(n) : undefined;
+}
+
+/** What a JS condition tests, reduced to the model's vocabulary. */
+export function condition(node: Node): Condition {
+  const n = unwrap(node);
+  switch (n.type) {
+    case 'unary_expression':
+      return tokens(n).includes('!') ? { kind: 'not', arg: condition(n.childForFieldName('argument')!) } : { kind: 'other' };
+    case 'binary_expression': {
+      const op = n.childForFieldName('operator')?.type ?? tokens(n)[0] ?? '';
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (!left || !right) return { kind: 'other' };
+      if (op === '&&' || op === '||') {
+        const kind = op === '&&' ? 'and' : 'or';
+        // Flatten `a && b && c` into one list.
+        const args = [left, right].flatMap((side) => {
+          const c = condition(side);
+          return c.kind === kind ? c.args : [c];
+        });
+        return { kind, args };
+      }
+      if (!['==', '===', '!=', '!=='].includes(op)) return { kind: 'other' };
+      const negated = op.startsWith('!');
+      const c = compare(unwrap(left), unwrap(right));
+      return negated ? { kind: 'not', arg: c } : c;
+    }
+    case 'call_expression':
+    case 'identifier':
+    case 'member_expression':
+    case 'subscript_expression':
+      return truthOf(names(n));
+    default:
+      return { kind: 'other' };
+  }
+}
+
+/** `a == b`, before any negation. */
+function compare(left: Node, right: Node): Condition {
+  for (const [lit, other] of [[left, right], [right, left]] as const) {
+    if (isLiteralAbsent(lit)) return absenceOf(names(other));
+    const s = stringLiteral(lit);
+    if (s !== undefined) {
+      const chain = names(other);
+      if (isMethodChain(chain) && HTTP_METHODS.has(s.toUpperCase())) return { kind: 'method', methods: [s.toUpperCase()] };
+      // `user.role === 'admin'`: a literal compared with a permission name.
+      const truth = truthOf(chain);
+      return truth.kind === 'permission' ? truth : { kind: 'other' };
+    }
+  }
+  return comparisonOf(names(left), names(right));
+}
+
+const dialect: Dialect = {
+  handlerTypes: HANDLERS,
+  guardsAt(parent, child): Guard[] {
+    switch (parent.type) {
+      case 'if_statement':
+      case 'ternary_expression': {
+        const field = fieldOf(parent, child);
+        const cond = parent.childForFieldName('condition');
+        if (!cond || (field !== 'consequence' && field !== 'alternative')) return [];
+        return [{ condition: condition(cond), holds: field === 'consequence' }];
+      }
+      case 'binary_expression': {
+        // `!req.user && res.status(401)` runs the right side only when the left holds.
+        const op = parent.childForFieldName('operator')?.type;
+        const left = parent.childForFieldName('left');
+        if (!left || fieldOf(parent, child) !== 'right' || (op !== '&&' && op !== '||')) return [];
+        return [{ condition: condition(left), holds: op === '&&' }];
+      }
+      case 'switch_case':
+      case 'switch_default':
+        return switchGuard(parent);
+      default:
+        return [];
+    }
+  },
+};
+
+/** `switch (req.method) { case 'GET': ...; default: ... }`: the cases are method tests. */
+function switchGuard(clause: Node): Guard[] {
+  const statement = clause.parent?.parent;
+  if (!statement || statement.type !== 'switch_statement') return [];
+  if (!isMethodChain(names(statement.childForFieldName('value')))) return [];
+  const methodsOf = (c: Node) => {
+    const v = c.childForFieldName('value');
+    const s = v ? stringLiteral(v) : undefined;
+    return s && HTTP_METHODS.has(s.toUpperCase()) ? [s.toUpperCase()] : [];
+  };
+  if (clause.type === 'switch_case') return [{ condition: { kind: 'method', methods: methodsOf(clause) }, holds: true }];
+  const all = kids(clause.parent).filter((c) => c.type === 'switch_case').flatMap(methodsOf);
+  return [{ condition: { kind: 'method', methods: all }, holds: false }];
+}
+
+// ---- Status values ----------------------------------------------------------------------
+
+/** Enums of status names: NestJS HttpStatus, http-status-codes StatusCodes, axios HttpStatusCode. */
+const STATUS_ENUMS = new Set(['HttpStatus', 'StatusCodes', 'HttpStatusCode', 'HTTP_STATUS', 'HttpStatusCodes', 'STATUS_CODES']);
+
+interface StatusValue {
+  code: number;
+  node: Node;
+  respell: (code: number) => OffsetEdit[] | undefined;
+  guard?: Guard;
+}
+
+/** The statuses an expression stands for (two for `cond ? 403 : 401`). */
+function statusValues(node: Node | null | undefined): StatusValue[] {
+  if (!node) return [];
+  const n = unwrap(node);
+  if (n.type === 'number') {
+    const code = statusFromLiteral(n.text);
+    return code ? [{ code, node: n, respell: replaceWith(n.startIndex, n.endIndex, String) }] : [];
+  }
+  if (n.type === 'member_expression') {
+    const token = enumToken(n);
+    return token ? [{ code: token.code, node: n, respell: token.respell }] : [];
+  }
+  if (n.type === 'ternary_expression') {
+    const cond = n.childForFieldName('condition');
+    if (!cond) return [];
+    const c = condition(cond);
+    return [
+      ...statusValues(n.childForFieldName('consequence')).map((v) => ({ ...v, guard: v.guard ?? { condition: c, holds: true } })),
+      ...statusValues(n.childForFieldName('alternative')).map((v) => ({ ...v, guard: v.guard ?? { condition: c, holds: false } })),
+    ];
+  }
+  return [];
+}
+
+/** `HttpStatus.FORBIDDEN`, `StatusCodes.UNAUTHORIZED`, `HttpStatusCode.Forbidden`. */
+function enumToken(n: Node): { code: number; respell: (code: number) => OffsetEdit[] | undefined } | undefined {
+  const object = n.childForFieldName('object');
+  const property = n.childForFieldName('property');
+  if (!object || !property) return undefined;
+  const enumName = object.type === 'member_expression' ? object.childForFieldName('property')?.text : object.text;
+  if (!enumName || !STATUS_ENUMS.has(enumName)) return undefined;
+  const code = codeForName(property.text);
+  if (!code) return undefined;
+  const style = property.text === property.text.toUpperCase() ? 'UPPER_SNAKE' : 'PascalCase';
+  return { code, respell: replaceWith(property.startIndex, property.endIndex, (c) => spellName(c, style)) };
+}
+
+function args(call: Node): Node[] {
+  return kids(call.childForFieldName('arguments'));
+}
+
+/** The value of `key:` in an object literal. */
+function property(object: Node | undefined, key: string): Node | undefined {
+  if (!object || object.type !== 'object') return undefined;
+  for (const pair of kids(object)) {
+    if (pair.type !== 'pair') continue;
+    const k = pair.childForFieldName('key');
+    const name = k?.type === 'string' ? stringValue(k) : k?.text;
+    if (name === key) return pair.childForFieldName('value') ?? undefined;
+  }
+  return undefined;
+}
+
+/** Inserts `entry` as the first property of an object literal. */
+function insertIntoObject(object: Node, entry: string): OffsetEdit[] {
+  const first = kids(object)[0];
+  if (first) return [{ start: first.startIndex, end: first.startIndex, newText: `${entry}, ` }];
+  return [{ start: object.startIndex, end: object.endIndex, newText: `{ ${entry} }` }];
+}
+
+function quote(s: string): string {
+  return `'${s.replace(/'/g, "\\'")}'`;
+}
+
+/** Headers through the ResponseInit object of `new Response(body, init)`, `NextResponse.json(x, init)`. */
+function initHeaderEdit(init: Node): (name: string, value: string) => OffsetEdit[] | undefined {
+  return (name, value) => {
+    const headers = property(init, 'headers');
+    if (headers?.type === 'object') return insertIntoObject(headers, `${quote(name)}: ${quote(value)}`);
+    if (headers) return undefined;
+    return insertIntoObject(init, `headers: { ${quote(name)}: ${quote(value)} }`);
+  };
+}
+
+/** The statement that holds `node`, when it sits directly in a block (safe to add a line before). */
+function blockStatement(node: Node): Node | undefined {
+  let n: Node | null = node;
+  while (n && n.type !== 'expression_statement' && n.type !== 'return_statement' && n.type !== 'throw_statement') {
+    if (HANDLERS.has(n.type)) return undefined;
+    n = n.parent;
+  }
+  const parent = n?.parent;
+  if (!n || !parent || !['statement_block', 'program', 'switch_case', 'switch_default'].includes(parent.type)) return undefined;
+  return n;
+}
+
+// ---- Producers --------------------------------------------------------------------------
+
+export interface Extracted {
+  sites: StatusSite[];
+  tokens: StatusToken[];
+}
+
+export function extractJavaScript(root: Node, text: string): Extracted {
+  const sites: StatusSite[] = [];
+  const statusTokens: StatusToken[] = [];
+  const nest = text.includes('@nestjs/');
+
+  const add = (values: StatusValue[], producer: string, options: SiteOptions = {}) => {
+    for (const v of values) {
+      const extraGuards = [...(options.extraGuards ?? []), ...(v.guard ? [v.guard] : [])];
+      sites.push(makeSite(v.node, v.code, producer, dialect, { respell: v.respell, ...options, extraGuards }));
+    }
+  };
+
+  for (const n of root.descendantsOfType(['call_expression', 'new_expression', 'assignment_expression', 'member_expression'])) {
+    if (!n) continue;
+    switch (n.type) {
+      case 'member_expression': {
+        const token = enumToken(n);
+        if (token) statusTokens.push({ code: token.code, start: n.startIndex, end: n.endIndex });
+        break;
+      }
+      case 'call_expression':
+        call(n);
+        break;
+      case 'new_expression':
+        construct(n);
+        break;
+      case 'assignment_expression':
+        assign(n);
+        break;
+    }
+  }
+
+  function call(n: Node) {
+    const fn = unwrap(n.childForFieldName('function')!);
+    const a = args(n);
+    if (fn.type === 'identifier') {
+      if (/^(createError|createHttpError|httpErrors|HttpError)$/.test(fn.text)) add(statusValues(a[0]), `${fn.text}()`);
+      else if (fn.text === 'HttpCode') add(statusValues(a[0]), '@HttpCode()');
+      return;
+    }
+    if (fn.type !== 'member_expression') return;
+    const object = fn.childForFieldName('object')!;
+    const prop = fn.childForFieldName('property')?.text ?? '';
+    const receiver = object.text;
+    const fastify = /reply/i.test(receiver);
+    // `res.status(401)` → `res.setHeader('WWW-Authenticate', 'Bearer').status(401)`: both chain.
+    const chainHeader = (name: string, value: string): OffsetEdit[] => [
+      { start: object.endIndex, end: object.endIndex, newText: `.${fastify ? 'header' : 'setHeader'}(${quote(name)}, ${quote(value)})` },
+    ];
+    switch (prop) {
+      case 'status':
+      case 'sendStatus':
+        add(statusValues(a[0]), `${prop}()`, { anchor: n, headerEdit: chainHeader });
+        return;
+      case 'code':
+        if (/^(reply|res|response|rep)$/i.test(names(object).pop() ?? '')) add(statusValues(a[0]), 'reply.code()', { anchor: n, headerEdit: chainHeader });
+        return;
+      case 'writeHead':
+        add(statusValues(a[0]), 'writeHead()', { anchor: n, headerEdit: writeHeadHeaders(a) });
+        return;
+      case 'redirect': {
+        const first = statusValues(a[0]);
+        if (first.length) add(first, 'redirect()', { anchor: n });
+        else if (a[1]?.type === 'object') add(statusValues(property(a[1], 'status')), 'redirect()', { anchor: n, headerEdit: initHeaderEdit(a[1]) });
+        else add(statusValues(a[1]), 'redirect()', { anchor: n });
+        return;
+      }
+      case 'throw':
+        if (/^(ctx|context|this)$/.test(receiver)) add(statusValues(a[0]), 'ctx.throw()', { anchor: n });
+        return;
+      case 'assert':
+        // Koa: `ctx.assert(value, status)` throws the status when the value is falsy.
+        if (/^(ctx|context|this)$/.test(receiver) && a[0]) {
+          add(statusValues(a[1]), 'ctx.assert()', { anchor: n, extraGuards: [{ condition: condition(a[0]), holds: false }] });
+        }
+        return;
+    }
+    if (/^(NextResponse|Response)$/.test(receiver)) {
+      // `NextResponse.json(body, { status: 401 })`, `Response.json(...)`.
+      const init = a.find((x) => x.type === 'object' && property(x, 'status'));
+      if (init) add(statusValues(property(init, 'status')), `${receiver}.${prop}()`, { anchor: n, headerEdit: initHeaderEdit(init) });
+      return;
+    }
+    const p = fn.childForFieldName('property')!;
+    if (/^(Boom|boom)$/.test(receiver)) {
+      const code = codeForName(prop);
+      if (!code) return;
+      const adds: TrackedHeader[] = [];
+      // Boom adds the challenge when given a scheme, and Allow when given the methods.
+      if (prop === 'unauthorized' && a.length >= 2) adds.push('www-authenticate');
+      if (prop === 'methodNotAllowed' && a.length >= 3) adds.push('allow');
+      const camel = (c: number) => {
+        const pascal = spellName(c, 'PascalCase');
+        return pascal && pascal[0]!.toLowerCase() + pascal.slice(1);
+      };
+      sites.push(makeSite(p, code, `Boom.${prop}()`, dialect, { anchor: n, addsHeaders: adds, respell: replaceWith(p.startIndex, p.endIndex, camel) }));
+      statusTokens.push({ code, start: p.startIndex, end: p.endIndex });
+      return;
+    }
+    if (/^(createError|createHttpError|httpErrors|HttpErrors)$/.test(receiver)) errorClass(p, n);
+  }
+
+  /** `createError.Forbidden()` / `new createError.Unauthorized()` (http-errors). */
+  function errorClass(p: Node, producer: Node) {
+    const code = codeForName(p.text);
+    if (!code) return;
+    sites.push(makeSite(p, code, `createError.${p.text}`, dialect, { anchor: producer, respell: replaceWith(p.startIndex, p.endIndex, (c) => spellName(c, 'PascalCase')) }));
+    statusTokens.push({ code, start: p.startIndex, end: p.endIndex });
+  }
+
+  function construct(n: Node) {
+    const ctor = n.childForFieldName('constructor');
+    if (!ctor) return;
+    const a = args(n);
+    if (ctor.type === 'member_expression') {
+      const p = ctor.childForFieldName('property');
+      if (p && /^(createError|createHttpError|httpErrors|HttpErrors)$/.test(ctor.childForFieldName('object')?.text ?? '')) errorClass(p, n);
+      return;
+    }
+    const name = ctor.text;
+    if (name === 'Response' || name === 'NextResponse') {
+      const init = a[1];
+      if (init?.type === 'object') add(statusValues(property(init, 'status')), `new ${name}()`, { anchor: n, headerEdit: initHeaderEdit(init) });
+      return;
+    }
+    if (name === 'HttpException' || name === 'HttpError') {
+      add(statusValues(a[1] ?? a[0]), `new ${name}()`, { anchor: n });
+      return;
+    }
+    const exception = /^(\w+)Exception$/.exec(name);
+    if (nest && exception) {
+      const code = codeForName(exception[1]!);
+      if (!code) return;
+      const respell = replaceWith(ctor.startIndex, ctor.endIndex, (c) => {
+        const pascal = spellName(c, 'PascalCase');
+        return pascal && `${pascal}Exception`;
+      });
+      sites.push(makeSite(ctor, code, `new ${name}()`, dialect, { anchor: n, respell }));
+      statusTokens.push({ code, start: ctor.startIndex, end: ctor.endIndex });
+    }
+  }
+
+  function assign(n: Node) {
+    const left = n.childForFieldName('left');
+    if (left?.type !== 'member_expression') return;
+    const prop = left.childForFieldName('property')?.text;
+    const object = left.childForFieldName('object')!;
+    const koa = prop === 'status' && /^(ctx|context|this|ctx\.response|this\.response|context\.response)$/.test(object.text);
+    if (!koa && prop !== 'statusCode') return;
+    const statement = blockStatement(n);
+    const headerEdit = (name: string, value: string) =>
+      statement ? insertStatementBefore(text, statement, `${object.text}.${koa ? 'set' : 'setHeader'}(${quote(name)}, ${quote(value)});`) : undefined;
+    add(statusValues(n.childForFieldName('right')), koa ? 'ctx.status =' : 'res.statusCode =', { anchor: n, headerEdit });
+  }
+
+  /** `res.writeHead(401)` → `res.writeHead(401, { 'WWW-Authenticate': 'Bearer' })`. */
+  function writeHeadHeaders(a: Node[]) {
+    return (name: string, value: string): OffsetEdit[] | undefined => {
+      const headers = a.slice(1).find((x) => x.type === 'object');
+      if (headers) return insertIntoObject(headers, `${quote(name)}: ${quote(value)}`);
+      if (a.length === 1) return [{ start: a[0]!.endIndex, end: a[0]!.endIndex, newText: `, { ${quote(name)}: ${quote(value)} }` }];
+      return undefined;
+    };
+  }
+
+  for (const s of sites) statusTokens.push({ code: s.code, start: s.start, end: s.end });
+  return { sites, tokens: statusTokens };
+}
+
+/** String literal node types whose value may name a header. */
+export const JS_STRING_TYPES = ['string', 'template_string', 'property_identifier'];

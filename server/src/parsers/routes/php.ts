@@ -1,0 +1,349 @@
+/**
+ * PHP: Laravel helpers and facades, Symfony HttpFoundation/HttpKernel, PSR-7, plain PHP.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { OffsetEdit } from '../../types';
+import type { Condition, Guard, StatusSite, StatusToken, TrackedHeader } from './model';
+import { codeForPrefixedName, spellName, statusFromLiteral } from './statusNames';
+import {
+  absenceOf,
+  comparisonOf,
+  fieldOf,
+  HTTP_METHODS,
+  insertStatementBefore,
+  isMethodChain,
+  kids,
+  makeSite,
+  replaceWith,
+  tokens,
+  truthOf,
+  type Dialect,
+  type SiteOptions,
+} from './syntax';
+
+export const HANDLERS = new Set(['method_declaration', 'function_definition', 'anonymous_function', 'anonymous_function_creation_expression', 'arrow_function']);
+
+function unwrap(node: Node): Node {
+  let n = node;
+  while (n.type === 'parenthesized_expression') {
+    const inner = kids(n)[0];
+    if (!inner) break;
+    n = inner;
+  }
+  return n;
+}
+
+function phpString(n: Node): string | undefined {
+  if (n.type !== 'string' && n.type !== 'encapsed_string') return undefined;
+  const parts = kids(n);
+  if (parts.length === 0) return '';
+  return parts.length === 1 && (parts[0]!.type === 'string_content' || parts[0]!.type === 'string_value') ? parts[0]!.text : undefined;
+}
+
+/** `$request->user()->role` → [request, user, role]; `Auth::check()` → [Auth, check]. */
+function names(node: Node | null | undefined): string[] {
+  if (!node) return [];
+  const n = unwrap(node);
+  switch (n.type) {
+    case 'variable_name':
+      return [n.text.replace(/^\$/, '')];
+    case 'name':
+    case 'qualified_name':
+      return [n.text.split('\\').pop()!];
+    case 'member_access_expression':
+    case 'nullsafe_member_access_expression':
+    case 'member_call_expression':
+    case 'nullsafe_member_call_expression':
+      return [...names(n.childForFieldName('object')), n.childForFieldName('name')?.text ?? ''];
+    case 'scoped_call_expression':
+    case 'scoped_property_access_expression':
+      return [...names(n.childForFieldName('scope')), n.childForFieldName('name')?.text ?? ''];
+    case 'function_call_expression':
+      return names(n.childForFieldName('function'));
+    case 'subscript_expression': {
+      const [object, index] = kids(n);
+      const key = index ? phpString(index) : undefined;
+      return key !== undefined ? [...names(object), key] : names(object);
+    }
+    default:
+      return [];
+  }
+}
+
+function callArgs(n: Node): Node[] {
+  return kids(n.childForFieldName('arguments')).map((a) => (a.type === 'argument' ? (kids(a)[0] ?? a) : a));
+}
+
+function isAbsentLiteral(n: Node): boolean {
+  return n.type === 'null' || (n.type === 'boolean' && /^false$/i.test(n.text)) || phpString(n) === '';
+}
+
+export function condition(node: Node): Condition {
+  const n = unwrap(node);
+  switch (n.type) {
+    case 'unary_op_expression':
+      return tokens(n).includes('!') ? { kind: 'not', arg: condition(n.childForFieldName('argument') ?? kids(n)[0]!) } : { kind: 'other' };
+    case 'binary_expression': {
+      const op = (n.childForFieldName('operator')?.type ?? '').toLowerCase();
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (!left || !right) return { kind: 'other' };
+      if (['&&', 'and', '||', 'or'].includes(op)) {
+        const kind = op === '&&' || op === 'and' ? 'and' : 'or';
+        const args = [left, right].flatMap((side) => {
+          const c = condition(side);
+          return c.kind === kind ? c.args : [c];
+        });
+        return { kind, args };
+      }
+      if (!['==', '===', '!=', '!==', '<>'].includes(op)) return { kind: 'other' };
+      const c = compare(unwrap(left), unwrap(right));
+      return op === '==' || op === '===' ? c : { kind: 'not', arg: c };
+    }
+    case 'function_call_expression': {
+      const fn = names(n.childForFieldName('function')).pop();
+      const a = callArgs(n);
+      if ((fn === 'is_null' || fn === 'empty') && a[0]) return absenceOf(names(a[0]));
+      if (fn === 'isset' && a[0]) return truthOf(names(a[0]));
+      if (fn === 'in_array' && a.some((x) => truthOf(names(x)).kind === 'permission')) return { kind: 'permission' };
+      return truthOf(names(n));
+    }
+    case 'member_call_expression':
+    case 'nullsafe_member_call_expression': {
+      // `$request->isMethod('post')`
+      if (n.childForFieldName('name')?.text === 'isMethod') {
+        const m = callArgs(n)[0];
+        const s = m ? phpString(m)?.toUpperCase() : undefined;
+        return s && HTTP_METHODS.has(s) ? { kind: 'method', methods: [s] } : { kind: 'other' };
+      }
+      return truthOf(names(n));
+    }
+    case 'empty_expression':
+    case 'isset_expression': {
+      const inner = kids(n)[0];
+      if (!inner) return { kind: 'other' };
+      return n.type === 'empty_expression' ? absenceOf(names(inner)) : truthOf(names(inner));
+    }
+    case 'scoped_call_expression':
+    case 'variable_name':
+    case 'member_access_expression':
+    case 'nullsafe_member_access_expression':
+    case 'subscript_expression':
+      return truthOf(names(n));
+    default:
+      return { kind: 'other' };
+  }
+}
+
+function compare(left: Node, right: Node): Condition {
+  for (const [lit, other] of [[left, right], [right, left]] as const) {
+    if (isAbsentLiteral(lit)) return absenceOf(names(other));
+    const s = phpString(lit);
+    if (s !== undefined) {
+      if (isMethodChain(names(other)) && HTTP_METHODS.has(s.toUpperCase())) return { kind: 'method', methods: [s.toUpperCase()] };
+      const truth = truthOf(names(other));
+      return truth.kind === 'permission' ? truth : { kind: 'other' };
+    }
+  }
+  return comparisonOf(names(left), names(right));
+}
+
+const dialect: Dialect = {
+  handlerTypes: HANDLERS,
+  guardsAt(parent, child): Guard[] {
+    switch (parent.type) {
+      case 'if_statement':
+      case 'else_if_clause': {
+        const cond = parent.childForFieldName('condition');
+        if (!cond) return [];
+        const field = fieldOf(parent, child);
+        if (field === 'body') return [{ condition: condition(cond), holds: true }];
+        if (field !== 'alternative') return [];
+        const earlier = kids(parent).filter((c) => c.type === 'else_if_clause' && c.startIndex < child.startIndex);
+        return [cond, ...earlier.map((e) => e.childForFieldName('condition'))]
+          .filter((c): c is Node => !!c)
+          .map((c) => ({ condition: condition(c), holds: false }));
+      }
+      case 'conditional_expression': {
+        const cond = parent.childForFieldName('condition');
+        const field = fieldOf(parent, child);
+        if (!cond || (field !== 'body' && field !== 'alternative')) return [];
+        return [{ condition: condition(cond), holds: field === 'body' }];
+      }
+      case 'binary_expression': {
+        const op = (parent.childForFieldName('operator')?.type ?? '').toLowerCase();
+        const left = parent.childForFieldName('left');
+        if (!left || fieldOf(parent, child) !== 'right' || !['&&', 'and', '||', 'or'].includes(op)) return [];
+        return [{ condition: condition(left), holds: op === '&&' || op === 'and' }];
+      }
+      default:
+        return [];
+    }
+  },
+};
+
+interface StatusValue {
+  code: number;
+  node: Node;
+  respell: (code: number) => OffsetEdit[] | undefined;
+  guard?: Guard;
+}
+
+/** `Response::HTTP_FORBIDDEN`, `JsonResponse::HTTP_UNAUTHORIZED`. */
+function constantToken(n: Node): { code: number; respell: (code: number) => OffsetEdit[] | undefined; name: Node } | undefined {
+  if (n.type !== 'class_constant_access_expression') return undefined;
+  const name = kids(n)[1];
+  if (!name || !/^HTTP_[A-Z_]+$/.test(name.text)) return undefined;
+  const code = codeForPrefixedName(name.text);
+  if (!code) return undefined;
+  return { code, name, respell: replaceWith(name.startIndex, name.endIndex, (c) => `HTTP_${spellName(c, 'UPPER_SNAKE')}`) };
+}
+
+function statusValues(node: Node | null | undefined): StatusValue[] {
+  if (!node) return [];
+  const n = unwrap(node);
+  if (n.type === 'integer') {
+    const code = statusFromLiteral(n.text);
+    return code ? [{ code, node: n, respell: replaceWith(n.startIndex, n.endIndex, String) }] : [];
+  }
+  const token = constantToken(n);
+  if (token) return [{ code: token.code, node: n, respell: token.respell }];
+  if (n.type === 'conditional_expression') {
+    const cond = n.childForFieldName('condition');
+    if (!cond) return [];
+    const c = condition(cond);
+    return [
+      ...statusValues(n.childForFieldName('body')).map((v) => ({ ...v, guard: v.guard ?? { condition: c, holds: true } })),
+      ...statusValues(n.childForFieldName('alternative')).map((v) => ({ ...v, guard: v.guard ?? { condition: c, holds: false } })),
+    ];
+  }
+  return [];
+}
+
+/** Exception classes that are a status (Symfony HttpKernel, Laravel). */
+const EXCEPTIONS: Record<string, { code: number; adds?: TrackedHeader }> = {
+  AccessDeniedHttpException: { code: 403 },
+  AuthorizationException: { code: 403 },
+  UnauthorizedHttpException: { code: 401, adds: 'www-authenticate' },
+  TooManyRequestsHttpException: { code: 429, adds: 'retry-after' },
+  ThrottleRequestsException: { code: 429 },
+  MethodNotAllowedHttpException: { code: 405, adds: 'allow' },
+  NotFoundHttpException: { code: 404 },
+  BadRequestHttpException: { code: 400 },
+  ConflictHttpException: { code: 409 },
+  GoneHttpException: { code: 410 },
+  UnprocessableEntityHttpException: { code: 422 },
+  ServiceUnavailableHttpException: { code: 503 },
+};
+
+function quote(s: string): string {
+  return `'${s.replace(/'/g, "\\'")}'`;
+}
+
+export interface Extracted {
+  sites: StatusSite[];
+  tokens: StatusToken[];
+}
+
+export function extractPhp(root: Node, text: string): Extracted {
+  const sites: StatusSite[] = [];
+  const statusTokens: StatusToken[] = [];
+
+  const add = (values: StatusValue[], producer: string, options: SiteOptions = {}) => {
+    for (const v of values) {
+      const extraGuards = [...(options.extraGuards ?? []), ...(v.guard ? [v.guard] : [])];
+      sites.push(makeSite(v.node, v.code, producer, dialect, { respell: v.respell, ...options, extraGuards }));
+    }
+  };
+
+  /** `->header('X', 'v')` after a call that returns a Laravel/Symfony response. */
+  const chain = (call: Node, method = 'header') => (name: string, value: string): OffsetEdit[] => [
+    { start: call.endIndex, end: call.endIndex, newText: `->${method}(${quote(name)}, ${quote(value)})` },
+  ];
+
+  /** Headers as the array argument at `index` of `abort()`-like helpers, padding the message argument. */
+  const headersArg = (a: Node[], index: number) => (name: string, value: string): OffsetEdit[] | undefined => {
+    const entry = `${quote(name)} => ${quote(value)}`;
+    const existing = a[index];
+    if (existing) {
+      if (existing.type !== 'array_creation_expression') return undefined;
+      const first = kids(existing)[0];
+      return first ? [{ start: first.startIndex, end: first.startIndex, newText: `${entry}, ` }] : [{ start: existing.startIndex, end: existing.endIndex, newText: `[${entry}]` }];
+    }
+    const last = a[a.length - 1];
+    if (!last) return undefined;
+    const padding = Array.from({ length: index - a.length }, () => "''").map((p) => `${p}, `).join('');
+    return [{ start: last.endIndex, end: last.endIndex, newText: `, ${padding}[${entry}]` }];
+  };
+
+  for (const n of root.descendantsOfType(['function_call_expression', 'member_call_expression', 'nullsafe_member_call_expression', 'scoped_call_expression', 'object_creation_expression', 'class_constant_access_expression'])) {
+    if (!n) continue;
+    switch (n.type) {
+      case 'class_constant_access_expression': {
+        const token = constantToken(n);
+        if (token) statusTokens.push({ code: token.code, start: n.startIndex, end: n.endIndex });
+        break;
+      }
+      case 'function_call_expression': {
+        const fn = names(n.childForFieldName('function')).pop();
+        const a = callArgs(n);
+        if (fn === 'abort') add(statusValues(a[0]), 'abort()', { anchor: n, headerEdit: headersArg(a, 2) });
+        else if ((fn === 'abort_if' || fn === 'abort_unless') && a[0]) {
+          add(statusValues(a[1]), `${fn}()`, { anchor: n, headerEdit: headersArg(a, 3), extraGuards: [{ condition: condition(a[0]), holds: fn === 'abort_if' }] });
+        } else if (fn === 'response') add(statusValues(a[1]), 'response()', { anchor: n, headerEdit: chain(n) });
+        else if (fn === 'http_response_code') {
+          const statement = n.parent?.type === 'expression_statement' ? n.parent : undefined;
+          add(statusValues(a[0]), 'http_response_code()', { anchor: n, headerEdit: (h, v) => (statement ? insertStatementBefore(text, statement, `header(${quote(`${h}: ${v}`)});`) : undefined) });
+        }
+        break;
+      }
+      case 'member_call_expression':
+      case 'nullsafe_member_call_expression':
+      case 'scoped_call_expression': {
+        const method = n.childForFieldName('name')?.text;
+        const a = callArgs(n);
+        const position: Record<string, number> = { json: 1, jsonp: 2, make: 1, view: 2, noContent: 0, setStatusCode: 0, withStatus: 0, redirectTo: 1, redirectToRoute: 2, status: 0 };
+        if (!method || !(method in position)) break;
+        // `->status(403)` is too common a name elsewhere: only right after `response()`.
+        if (method === 'status' && !/^response\s*\(/.test(n.childForFieldName('object')?.text ?? '')) break;
+        add(statusValues(a[position[method]!]), `${method}()`, { anchor: n, headerEdit: chain(n, method === 'withStatus' ? 'withHeader' : 'header') });
+        break;
+      }
+      case 'object_creation_expression': {
+        const classNode = kids(n).find((c) => c.type === 'name' || c.type === 'qualified_name');
+        if (!classNode) break;
+        const cls = classNode.text.split('\\').pop()!;
+        const a = callArgs(n);
+        if (/^(Json)?Response$|^RedirectResponse$/.test(cls)) {
+          add(statusValues(a[1]), `new ${cls}()`, { anchor: n, headerEdit: headersArg(a, 2) });
+        } else if (cls === 'HttpException') {
+          add(statusValues(a[0]), 'new HttpException()', { anchor: n });
+        } else if (EXCEPTIONS[cls]) {
+          const entry = EXCEPTIONS[cls]!;
+          // Symfony sends Retry-After and Allow only when given them.
+          const adds = entry.adds && (entry.code === 401 || a.length > 0) ? [entry.adds] : [];
+          const argumentsNode = n.childForFieldName('arguments') ?? kids(n).find((c) => c.type === 'arguments');
+          const respell = (code: number): OffsetEdit[] | undefined => {
+            if (code === 401 && cls === 'AccessDeniedHttpException' && argumentsNode) {
+              // UnauthorizedHttpException takes the challenge first.
+              return [
+                { start: classNode.startIndex, end: classNode.endIndex, newText: 'UnauthorizedHttpException' },
+                { start: argumentsNode.startIndex + 1, end: argumentsNode.startIndex + 1, newText: a.length ? "'Bearer', " : "'Bearer'" },
+              ];
+            }
+            if (code === 403 && cls === 'UnauthorizedHttpException') return undefined;
+            return undefined;
+          };
+          sites.push(makeSite(classNode, entry.code, `new ${cls}()`, dialect, { anchor: n, addsHeaders: adds, respell }));
+          statusTokens.push({ code: entry.code, start: classNode.startIndex, end: classNode.endIndex });
+        }
+        break;
+      }
+    }
+  }
+
+  for (const s of sites) statusTokens.push({ code: s.code, start: s.start, end: s.end });
+  return { sites, tokens: statusTokens };
+}
+
+export const PHP_STRING_TYPES = ['string', 'encapsed_string'];

@@ -1,0 +1,421 @@
+/**
+ * Python: Flask/Quart, FastAPI/Starlette, Django and Django REST framework, werkzeug exceptions.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { OffsetEdit } from '../../types';
+import type { Condition, Guard, StatusSite, StatusToken, TrackedHeader } from './model';
+import { codeForName, codeForPrefixedName, spellName, statusFromLiteral } from './statusNames';
+import {
+  absenceOf,
+  comparisonOf,
+  fieldOf,
+  HTTP_METHODS,
+  insertStatementBefore,
+  isMethodChain,
+  kids,
+  makeSite,
+  replaceWith,
+  stringValue,
+  tokens,
+  truthOf,
+  type Dialect,
+  type SiteOptions,
+} from './syntax';
+
+export const HANDLERS = new Set(['function_definition', 'lambda']);
+
+function unwrap(node: Node): Node {
+  let n = node;
+  while (n.type === 'parenthesized_expression' || n.type === 'await') {
+    const inner = kids(n)[0];
+    if (!inner) break;
+    n = inner;
+  }
+  return n;
+}
+
+/** `request.user.is_authenticated` → [request, user, is_authenticated]; `request.headers.get('Authorization')` → [..., Authorization]. */
+function names(node: Node | null | undefined): string[] {
+  if (!node) return [];
+  const n = unwrap(node);
+  switch (n.type) {
+    case 'identifier':
+      return [n.text];
+    case 'attribute':
+      return [...names(n.childForFieldName('object')), n.childForFieldName('attribute')?.text ?? ''];
+    case 'subscript': {
+      const key = n.childForFieldName('subscript');
+      const s = key?.type === 'string' ? stringValue(key) : undefined;
+      return s !== undefined ? [...names(n.childForFieldName('value')), s] : names(n.childForFieldName('value'));
+    }
+    case 'call': {
+      const fn = n.childForFieldName('function');
+      const first = kids(n.childForFieldName('arguments'))[0];
+      // `headers.get('Authorization')`: the key is the name that matters.
+      if (fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'get' && first?.type === 'string') {
+        const s = stringValue(first);
+        if (s !== undefined) return [...names(fn.childForFieldName('object')), s];
+      }
+      return names(fn);
+    }
+    default:
+      return [];
+  }
+}
+
+function isAbsentLiteral(n: Node): boolean {
+  return n.type === 'none' || n.type === 'false' || (n.type === 'string' && stringValue(n) === '');
+}
+
+function methodsIn(n: Node): string[] | undefined {
+  const items = n.type === 'string' ? [n] : ['tuple', 'list', 'set'].includes(n.type) ? kids(n) : undefined;
+  if (!items) return undefined;
+  const methods = items.map((i) => (i.type === 'string' ? stringValue(i)?.toUpperCase() : undefined));
+  return methods.every((m): m is string => !!m && HTTP_METHODS.has(m)) ? methods : undefined;
+}
+
+export function condition(node: Node): Condition {
+  const n = unwrap(node);
+  switch (n.type) {
+    case 'not_operator':
+      return { kind: 'not', arg: condition(n.childForFieldName('argument')!) };
+    case 'boolean_operator': {
+      const kind = tokens(n).includes('and') ? 'and' : 'or';
+      const args = [n.childForFieldName('left'), n.childForFieldName('right')].flatMap((side) => {
+        if (!side) return [];
+        const c = condition(side);
+        return c.kind === kind ? c.args : [c];
+      });
+      return { kind, args };
+    }
+    case 'comparison_operator': {
+      const operands = kids(n);
+      const ops = tokens(n);
+      if (operands.length !== 2 || ops.length < 1) return { kind: 'other' };
+      const op = ops.join(' ');
+      const [left, right] = operands.map(unwrap) as [Node, Node];
+      const negated = op === 'is not' || op === '!=' || op === 'not in';
+      const c = compare(left, right, op.endsWith('in') && !op.startsWith('is'));
+      return negated ? { kind: 'not', arg: c } : c;
+    }
+    case 'call':
+    case 'identifier':
+    case 'attribute':
+    case 'subscript':
+      return truthOf(names(n));
+    default:
+      return { kind: 'other' };
+  }
+}
+
+function compare(left: Node, right: Node, membership: boolean): Condition {
+  if (membership) {
+    // `request.method in ('GET', 'HEAD')`, `'Authorization' in request.headers`, `'admin' in user.roles`.
+    const methods = methodsIn(right);
+    if (methods && isMethodChain(names(left))) return { kind: 'method', methods };
+    if (left.type === 'string') {
+      const key = stringValue(left) ?? '';
+      const holder = truthOf(names(right));
+      if (holder.kind === 'permission') return holder;
+      return truthOf([key]).kind === 'authenticated' ? { kind: 'authenticated' } : { kind: 'other' };
+    }
+    return { kind: 'other' };
+  }
+  for (const [lit, other] of [[left, right], [right, left]] as const) {
+    if (isAbsentLiteral(lit)) return absenceOf(names(other));
+    if (lit.type === 'string') {
+      const s = stringValue(lit)?.toUpperCase() ?? '';
+      if (isMethodChain(names(other)) && HTTP_METHODS.has(s)) return { kind: 'method', methods: [s] };
+      const truth = truthOf(names(other));
+      return truth.kind === 'permission' ? truth : { kind: 'other' };
+    }
+  }
+  return comparisonOf(names(left), names(right));
+}
+
+const dialect: Dialect = {
+  handlerTypes: HANDLERS,
+  guardsAt(parent, child): Guard[] {
+    switch (parent.type) {
+      case 'if_statement':
+      case 'elif_clause': {
+        const cond = parent.childForFieldName('condition');
+        if (!cond) return [];
+        const field = fieldOf(parent, child);
+        if (field === 'consequence') return [{ condition: condition(cond), holds: true }];
+        if (field !== 'alternative') return [];
+        // An elif or else runs only when the if and every earlier elif were false.
+        const earlier = kids(parent).filter((c) => c.type === 'elif_clause' && c.startIndex < child.startIndex);
+        return [cond, ...earlier.map((e) => e.childForFieldName('condition'))]
+          .filter((c): c is Node => !!c)
+          .map((c) => ({ condition: condition(c), holds: false }));
+      }
+      case 'conditional_expression': {
+        // `a if cond else b`
+        const [consequence, cond, alternative] = kids(parent);
+        if (!cond) return [];
+        if (consequence?.id === child.id) return [{ condition: condition(cond), holds: true }];
+        if (alternative?.id === child.id) return [{ condition: condition(cond), holds: false }];
+        return [];
+      }
+      case 'boolean_operator': {
+        const left = parent.childForFieldName('left');
+        if (!left || fieldOf(parent, child) !== 'right') return [];
+        return [{ condition: condition(left), holds: tokens(parent).includes('and') }];
+      }
+      default:
+        return [];
+    }
+  },
+};
+
+// ---- Status values ----------------------------------------------------------------------
+
+interface StatusValue {
+  code: number;
+  node: Node;
+  respell: (code: number) => OffsetEdit[] | undefined;
+  guard?: Guard;
+}
+
+/** `status.HTTP_403_FORBIDDEN`, `HTTP_403_FORBIDDEN`, `HTTPStatus.FORBIDDEN` (and its `.value`). */
+function constantToken(n: Node): { code: number; respell: (code: number) => OffsetEdit[] | undefined } | undefined {
+  let node = n;
+  if (node.type === 'attribute' && node.childForFieldName('attribute')?.text === 'value') node = node.childForFieldName('object') ?? node;
+  const name = node.type === 'attribute' ? node.childForFieldName('attribute') : node.type === 'identifier' ? node : null;
+  if (!name) return undefined;
+  const numbered = /^HTTP_\d{3}_/.test(name.text) ? codeForPrefixedName(name.text) : undefined;
+  if (numbered) {
+    return { code: numbered, respell: replaceWith(name.startIndex, name.endIndex, (c) => `HTTP_${c}_${spellName(c, 'UPPER_SNAKE')}`) };
+  }
+  const holder = node.type === 'attribute' ? names(node.childForFieldName('object')).pop() : undefined;
+  if (holder === 'HTTPStatus') {
+    const code = codeForName(name.text);
+    if (code) return { code, respell: replaceWith(name.startIndex, name.endIndex, (c) => spellName(c, 'UPPER_SNAKE')) };
+  }
+  return undefined;
+}
+
+function statusValues(node: Node | null | undefined): StatusValue[] {
+  if (!node) return [];
+  const n = unwrap(node);
+  if (n.type === 'integer') {
+    const code = statusFromLiteral(n.text);
+    return code ? [{ code, node: n, respell: replaceWith(n.startIndex, n.endIndex, String) }] : [];
+  }
+  if (n.type === 'attribute' || n.type === 'identifier') {
+    const token = constantToken(n);
+    return token ? [{ code: token.code, node: n, respell: token.respell }] : [];
+  }
+  if (n.type === 'conditional_expression') {
+    const [consequence, cond, alternative] = kids(n);
+    if (!cond) return [];
+    const c = condition(cond);
+    return [
+      ...statusValues(consequence).map((v) => ({ ...v, guard: v.guard ?? { condition: c, holds: true } })),
+      ...statusValues(alternative).map((v) => ({ ...v, guard: v.guard ?? { condition: c, holds: false } })),
+    ];
+  }
+  return [];
+}
+
+/**
+ * Classes that are a status by name: Django responses and exceptions, DRF and werkzeug exceptions.
+ * `adds` are headers the framework sets for them (DRF's NotAuthenticated carries the
+ * authenticator's challenge; HttpResponseNotAllowed takes the methods and sends Allow).
+ */
+const CLASSES: Record<string, { code: number; adds?: TrackedHeader; addsWithArgs?: TrackedHeader }> = {
+  HttpResponseForbidden: { code: 403 },
+  HttpResponseNotAllowed: { code: 405, adds: 'allow' },
+  HttpResponseBadRequest: { code: 400 },
+  HttpResponseNotFound: { code: 404 },
+  HttpResponseGone: { code: 410 },
+  HttpResponseServerError: { code: 500 },
+  HttpResponseRedirect: { code: 302 },
+  HttpResponsePermanentRedirect: { code: 301 },
+  HttpResponseNotModified: { code: 304 },
+  Http404: { code: 404 },
+  PermissionDenied: { code: 403 },
+  NotAuthenticated: { code: 401, adds: 'www-authenticate' },
+  AuthenticationFailed: { code: 401, adds: 'www-authenticate' },
+  Throttled: { code: 429, adds: 'retry-after' },
+  Unauthorized: { code: 401, addsWithArgs: 'www-authenticate' },
+  Forbidden: { code: 403 },
+  NotFound: { code: 404 },
+  MethodNotAllowed: { code: 405, addsWithArgs: 'allow' },
+  TooManyRequests: { code: 429, addsWithArgs: 'retry-after' },
+  BadRequest: { code: 400 },
+  Gone: { code: 410 },
+  UnprocessableEntity: { code: 422 },
+};
+
+/** How to turn one class into the class of another code, where the same library has one. */
+function classRespell(name: string, code: number, drf: boolean): string | undefined {
+  const drfNames: Record<number, string> = { 401: 'NotAuthenticated', 403: 'PermissionDenied', 404: 'NotFound', 405: 'MethodNotAllowed', 429: 'Throttled' };
+  if (drf && ['PermissionDenied', 'NotAuthenticated', 'AuthenticationFailed', 'NotFound', 'Throttled'].includes(name)) return drfNames[code];
+  if (['Unauthorized', 'Forbidden', 'NotFound', 'MethodNotAllowed', 'TooManyRequests', 'BadRequest', 'Gone'].includes(name)) return spellName(code, 'PascalCase');
+  return undefined;
+}
+
+function quote(s: string): string {
+  return `"${s.replace(/"/g, '\\"')}"`;
+}
+
+export interface Extracted {
+  sites: StatusSite[];
+  tokens: StatusToken[];
+}
+
+export function extractPython(root: Node, text: string): Extracted {
+  const sites: StatusSite[] = [];
+  const statusTokens: StatusToken[] = [];
+  const flask = /^\s*(?:from|import)\s+(?:flask|quart)\b/m.test(text);
+  const drf = /\brest_framework\b/.test(text);
+
+  const add = (values: StatusValue[], producer: string, options: SiteOptions = {}) => {
+    for (const v of values) {
+      const extraGuards = [...(options.extraGuards ?? []), ...(v.guard ? [v.guard] : [])];
+      sites.push(makeSite(v.node, v.code, producer, dialect, { respell: v.respell, ...options, extraGuards }));
+    }
+  };
+
+  for (const n of root.descendantsOfType(['call', 'return_statement', 'raise_statement', 'assignment', 'attribute', 'identifier'])) {
+    if (!n) continue;
+    switch (n.type) {
+      case 'attribute':
+      case 'identifier': {
+        // Constants anywhere get a hover; `status.HTTP_403_FORBIDDEN` is an attribute holding an identifier, once.
+        if (n.type === 'identifier' && n.parent?.type === 'attribute') break;
+        const token = constantToken(n);
+        if (token) statusTokens.push({ code: token.code, start: n.startIndex, end: n.endIndex });
+        break;
+      }
+      case 'call':
+        call(n);
+        break;
+      case 'return_statement':
+        if (flask) tupleReturn(n);
+        break;
+      case 'raise_statement': {
+        const raised = kids(n)[0];
+        if (raised && (raised.type === 'identifier' || raised.type === 'attribute')) named(raised, raised, []);
+        break;
+      }
+      case 'assignment':
+        assign(n);
+        break;
+    }
+  }
+
+  /** A class that is a status by its name, called or raised bare. */
+  function named(fn: Node, producer: Node, callArgs: Node[], argumentList?: Node) {
+    const nameNode = fn.type === 'attribute' ? fn.childForFieldName('attribute') : fn;
+    if (!nameNode) return false;
+    const entry = CLASSES[nameNode.text];
+    if (!entry) return false;
+    const adds: TrackedHeader[] = [];
+    if (entry.adds && (entry.code !== 405 || nameNode.text === 'HttpResponseNotAllowed' || drf)) adds.push(entry.adds);
+    if (entry.addsWithArgs && callArgs.length > 0) adds.push(entry.addsWithArgs);
+    const name = nameNode.text;
+    const respell = (code: number): OffsetEdit[] | undefined => {
+      const other = classRespell(name, code, drf);
+      if (other) return [{ start: nameNode.startIndex, end: nameNode.endIndex, newText: other }];
+      // Django has no HttpResponseUnauthorized: `HttpResponseForbidden(x)` → `HttpResponse(x, status=401)`.
+      if (name.startsWith('HttpResponse') && argumentList) {
+        const last = callArgs[callArgs.length - 1];
+        const insert = last
+          ? { start: last.endIndex, end: last.endIndex, newText: `, status=${code}` }
+          : { start: argumentList.startIndex + 1, end: argumentList.startIndex + 1, newText: `status=${code}` };
+        return [{ start: nameNode.startIndex, end: nameNode.endIndex, newText: 'HttpResponse' }, insert];
+      }
+      return undefined;
+    };
+    sites.push(makeSite(nameNode, entry.code, `${name}`, dialect, { anchor: producer, addsHeaders: adds, respell, headerEdit: argumentList ? kwargHeaders(argumentList, callArgs) : undefined }));
+    statusTokens.push({ code: entry.code, start: nameNode.startIndex, end: nameNode.endIndex });
+    return true;
+  }
+
+  /** `headers={...}` as a keyword argument, merged into an existing one. */
+  function kwargHeaders(argumentList: Node, callArgs: Node[]) {
+    return (name: string, value: string): OffsetEdit[] | undefined => {
+      const existing = callArgs.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'headers');
+      if (existing) {
+        const dict = existing.childForFieldName('value');
+        if (dict?.type !== 'dictionary') return undefined;
+        const first = kids(dict)[0];
+        return first
+          ? [{ start: first.startIndex, end: first.startIndex, newText: `${quote(name)}: ${quote(value)}, ` }]
+          : [{ start: dict.startIndex, end: dict.endIndex, newText: `{${quote(name)}: ${quote(value)}}` }];
+      }
+      const last = callArgs[callArgs.length - 1];
+      if (!last) return [{ start: argumentList.startIndex + 1, end: argumentList.startIndex + 1, newText: `headers={${quote(name)}: ${quote(value)}}` }];
+      return [{ start: last.endIndex, end: last.endIndex, newText: `, headers={${quote(name)}: ${quote(value)}}` }];
+    };
+  }
+
+  function call(n: Node) {
+    const fn = n.childForFieldName('function');
+    const argumentList = n.childForFieldName('arguments');
+    if (!fn || !argumentList || argumentList.type !== 'argument_list') return;
+    const callArgs = kids(argumentList);
+    const positional = callArgs.filter((a) => a.type !== 'keyword_argument' && a.type !== 'dictionary_splat' && a.type !== 'list_splat');
+    const kw = (name: string) => callArgs.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name)?.childForFieldName('value');
+    const name = names(fn).pop() ?? '';
+    if (name === 'abort') {
+      add(statusValues(positional[0] ?? kw('code')), 'abort()', { anchor: n });
+      return;
+    }
+    if (name === 'make_response') {
+      const status = positional[1];
+      const headerEdit = (h: string, v: string): OffsetEdit[] | undefined =>
+        status && positional.length === 2 ? [{ start: status.endIndex, end: status.endIndex, newText: `, {${quote(h)}: ${quote(v)}}` }] : undefined;
+      add(statusValues(status), 'make_response()', { anchor: n, headerEdit });
+      return;
+    }
+    if (named(fn, n, callArgs, argumentList)) return;
+    const keyword = kw('status_code') ?? kw('status');
+    const responseLike = /Response$|Exception$|^HTTPException$/.test(name);
+    const headerEdit = responseLike ? kwargHeaders(argumentList, callArgs) : undefined;
+    if (keyword) {
+      add(statusValues(keyword), `${name}()`, { anchor: n, headerEdit });
+      return;
+    }
+    // Positional: `HTTPException(403, ...)`, `Response(body, 401)` (Flask, Starlette).
+    if (name === 'HTTPException' || name === 'WebSocketException') add(statusValues(positional[0]), `${name}()`, { anchor: n, headerEdit });
+    else if (/Response$/.test(name) && !name.startsWith('HttpResponse')) add(statusValues(positional[1]), `${name}()`, { anchor: n, headerEdit });
+  }
+
+  /** Flask's `return body, 403` and `return body, 403, headers`. */
+  function tupleReturn(n: Node) {
+    let value = kids(n)[0];
+    if (!value) return;
+    if (value.type === 'parenthesized_expression') value = kids(value)[0];
+    if (!value || (value.type !== 'expression_list' && value.type !== 'tuple')) return;
+    const items = kids(value);
+    if (items.length < 2 || items.length > 3) return;
+    const status = items[1]!;
+    const headerEdit = (h: string, v: string): OffsetEdit[] | undefined => {
+      if (items.length === 2) return [{ start: status.endIndex, end: status.endIndex, newText: `, {${quote(h)}: ${quote(v)}}` }];
+      const dict = items[2]!;
+      if (dict.type !== 'dictionary') return undefined;
+      const first = kids(dict)[0];
+      return first ? [{ start: first.startIndex, end: first.startIndex, newText: `${quote(h)}: ${quote(v)}, ` }] : [{ start: dict.startIndex, end: dict.endIndex, newText: `{${quote(h)}: ${quote(v)}}` }];
+    };
+    add(statusValues(status), 'return body, status', { anchor: n, headerEdit });
+  }
+
+  /** `response.status_code = 403` (Django, Flask, Starlette response objects). */
+  function assign(n: Node) {
+    const left = n.childForFieldName('left');
+    if (left?.type !== 'attribute' || left.childForFieldName('attribute')?.text !== 'status_code') return;
+    const object = left.childForFieldName('object')!;
+    const statement = n.parent?.type === 'expression_statement' && n.parent.parent?.type === 'block' ? n.parent : undefined;
+    const headerEdit = (h: string, v: string) => (statement ? insertStatementBefore(text, statement, `${object.text}.headers[${quote(h)}] = ${quote(v)}`) : undefined);
+    add(statusValues(n.childForFieldName('right')), 'status_code =', { anchor: n, headerEdit });
+  }
+
+  for (const s of sites) statusTokens.push({ code: s.code, start: s.start, end: s.end });
+  return { sites, tokens: statusTokens };
+}
+
+export const PY_STRING_TYPES = ['string'];

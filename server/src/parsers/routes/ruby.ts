@@ -1,0 +1,270 @@
+/**
+ * Ruby: Rails controllers (head, render/redirect_to status:, response.status, the HTTP
+ * authentication helpers) and Sinatra (halt, status, error).
+ */
+import type { Node } from 'web-tree-sitter';
+import type { OffsetEdit } from '../../types';
+import type { Condition, Guard, StatusSite, StatusToken } from './model';
+import { codeForName, spellName, statusFromLiteral } from './statusNames';
+import {
+  absenceOf,
+  comparisonOf,
+  fieldOf,
+  HTTP_METHODS,
+  insertStatementBefore,
+  isMethodChain,
+  kids,
+  makeSite,
+  replaceWith,
+  stringValue,
+  tokens,
+  truthOf,
+  type Dialect,
+  type SiteOptions,
+} from './syntax';
+
+export const HANDLERS = new Set(['method', 'singleton_method', 'block', 'do_block', 'lambda']);
+
+function unwrap(node: Node): Node {
+  let n = node;
+  while (n.type === 'parenthesized_statements' || n.type === 'parenthesized_expression') {
+    const inner = kids(n)[0];
+    if (!inner) break;
+    n = inner;
+  }
+  return n;
+}
+
+function symbolName(n: Node): string | undefined {
+  if (n.type === 'simple_symbol') return n.text.slice(1);
+  if (n.type === 'hash_key_symbol') return n.text;
+  return undefined;
+}
+
+/** `current_user.admin?` → [current_user, admin?]; `session[:user_id]` → [session, user_id]; `@user` → [user]. */
+function names(node: Node | null | undefined): string[] {
+  if (!node) return [];
+  const n = unwrap(node);
+  switch (n.type) {
+    case 'identifier':
+    case 'constant':
+      return [n.text];
+    case 'instance_variable':
+      return [n.text.replace(/^@+/, '')];
+    case 'call': {
+      const method = n.childForFieldName('method')?.text ?? '';
+      return [...names(n.childForFieldName('receiver')), method];
+    }
+    case 'element_reference': {
+      const [object, index] = kids(n);
+      const key = index ? (symbolName(index) ?? (index.type === 'string' ? stringValue(index) : undefined)) : undefined;
+      return key !== undefined ? [...names(object), key] : names(object);
+    }
+    case 'scope_resolution':
+      return [...names(n.childForFieldName('scope')), n.childForFieldName('name')?.text ?? ''];
+    default:
+      return [];
+  }
+}
+
+function isAbsentLiteral(n: Node): boolean {
+  return n.type === 'nil' || n.type === 'false' || (n.type === 'string' && stringValue(n) === '');
+}
+
+const METHOD_PREDICATES: Record<string, string> = { 'get?': 'GET', 'post?': 'POST', 'put?': 'PUT', 'patch?': 'PATCH', 'delete?': 'DELETE', 'head?': 'HEAD' };
+
+export function condition(node: Node): Condition {
+  const n = unwrap(node);
+  switch (n.type) {
+    case 'unary': {
+      const op = tokens(n)[0];
+      return op === '!' || op === 'not' ? { kind: 'not', arg: condition(n.childForFieldName('operand') ?? kids(n)[0]!) } : { kind: 'other' };
+    }
+    case 'binary': {
+      const op = n.childForFieldName('operator')?.type ?? tokens(n)[0] ?? '';
+      const left = n.childForFieldName('left');
+      const right = n.childForFieldName('right');
+      if (!left || !right) return { kind: 'other' };
+      if (['&&', 'and', '||', 'or'].includes(op)) {
+        const kind = op === '&&' || op === 'and' ? 'and' : 'or';
+        const args = [left, right].flatMap((side) => {
+          const c = condition(side);
+          return c.kind === kind ? c.args : [c];
+        });
+        return { kind, args };
+      }
+      if (op !== '==' && op !== '!=') return { kind: 'other' };
+      const c = compare(unwrap(left), unwrap(right));
+      return op === '==' ? c : { kind: 'not', arg: c };
+    }
+    case 'call': {
+      const method = n.childForFieldName('method')?.text ?? '';
+      const receiver = n.childForFieldName('receiver');
+      if (receiver && /^(nil\?|blank\?|empty\?)$/.test(method)) return absenceOf(names(receiver));
+      if (receiver && method === 'present?') return truthOf(names(receiver));
+      if (receiver && METHOD_PREDICATES[method] && /request$/.test(names(receiver).pop() ?? '')) return { kind: 'method', methods: [METHOD_PREDICATES[method]!] };
+      return truthOf(names(n));
+    }
+    case 'identifier':
+    case 'constant':
+    case 'instance_variable':
+    case 'element_reference':
+      return truthOf(names(n));
+    default:
+      return { kind: 'other' };
+  }
+}
+
+function compare(left: Node, right: Node): Condition {
+  for (const [lit, other] of [[left, right], [right, left]] as const) {
+    if (isAbsentLiteral(lit)) return absenceOf(names(other));
+    const s = lit.type === 'string' ? stringValue(lit) : symbolName(lit);
+    if (s !== undefined) {
+      if (isMethodChain(names(other)) && HTTP_METHODS.has(s.toUpperCase())) return { kind: 'method', methods: [s.toUpperCase()] };
+      const truth = truthOf(names(other));
+      return truth.kind === 'permission' ? truth : { kind: 'other' };
+    }
+  }
+  return comparisonOf(names(left), names(right));
+}
+
+const dialect: Dialect = {
+  handlerTypes: HANDLERS,
+  guardsAt(parent, child): Guard[] {
+    const cond = parent.childForFieldName('condition');
+    if (!cond) return [];
+    const field = fieldOf(parent, child);
+    switch (parent.type) {
+      case 'if':
+      case 'elsif':
+      case 'conditional':
+        if (field === 'consequence') return [{ condition: condition(cond), holds: true }];
+        if (field === 'alternative') return [{ condition: condition(cond), holds: false }];
+        return [];
+      case 'unless':
+        if (field === 'consequence') return [{ condition: condition(cond), holds: false }];
+        if (field === 'alternative') return [{ condition: condition(cond), holds: true }];
+        return [];
+      case 'if_modifier':
+      case 'unless_modifier':
+        return field === 'body' ? [{ condition: condition(cond), holds: parent.type === 'if_modifier' }] : [];
+      default:
+        return [];
+    }
+  },
+};
+
+interface StatusValue {
+  code: number;
+  node: Node;
+  respell: (code: number) => OffsetEdit[] | undefined;
+}
+
+/** `403`, `:forbidden` (Rack's symbol for the reason phrase). */
+function statusValue(node: Node | null | undefined): StatusValue | undefined {
+  if (!node) return undefined;
+  const n = unwrap(node);
+  if (n.type === 'integer') {
+    const code = statusFromLiteral(n.text);
+    return code ? { code, node: n, respell: replaceWith(n.startIndex, n.endIndex, String) } : undefined;
+  }
+  if (n.type === 'simple_symbol') {
+    const code = codeForName(n.text.slice(1));
+    return code ? { code, node: n, respell: replaceWith(n.startIndex, n.endIndex, (c) => `:${spellName(c, 'snake_case')}`) } : undefined;
+  }
+  return undefined;
+}
+
+/** The pair `status: x` (or `:status => x`) among call arguments. */
+function statusPair(argumentsNode: Node | null): Node | undefined {
+  for (const a of kids(argumentsNode)) {
+    const pairs = a.type === 'pair' ? [a] : a.type === 'hash' ? kids(a).filter((p) => p.type === 'pair') : [];
+    for (const p of pairs) {
+      const key = p.childForFieldName('key');
+      if (key && symbolName(key) === 'status') return p.childForFieldName('value') ?? undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Statement-level nodes that sit directly in a body, where a line can go before them. */
+const BODIES = new Set(['body_statement', 'then', 'else', 'program', 'block_body', 'begin', 'ensure', 'rescue', 'when']);
+
+function statementOf(call: Node): Node | undefined {
+  let n: Node = call;
+  if (n.parent?.type === 'argument_list' && n.parent.parent?.type === 'return') n = n.parent.parent;
+  return n.parent && BODIES.has(n.parent.type) ? n : undefined;
+}
+
+function quote(s: string): string {
+  return `"${s.replace(/"/g, '\\"')}"`;
+}
+
+export interface Extracted {
+  sites: StatusSite[];
+  tokens: StatusToken[];
+}
+
+/** Rails helpers that answer 401 with a challenge of their own. */
+const CHALLENGE_HELPERS = new Set(['request_http_basic_authentication', 'request_http_token_authentication', 'request_http_digest_authentication']);
+
+export function extractRuby(root: Node, text: string): Extracted {
+  const sites: StatusSite[] = [];
+  const statusTokens: StatusToken[] = [];
+
+  const add = (v: StatusValue | undefined, producer: string, options: SiteOptions = {}) => {
+    if (v) sites.push(makeSite(v.node, v.code, producer, dialect, { respell: v.respell, ...options }));
+  };
+
+  for (const n of root.descendantsOfType(['call', 'identifier', 'assignment'])) {
+    if (!n) continue;
+    if (n.type === 'assignment') {
+      // `response.status = 403`, `self.status = :forbidden`
+      const left = n.childForFieldName('left');
+      if (left?.type === 'call' && left.childForFieldName('method')?.text === 'status' && /^(response|self)$/.test(left.childForFieldName('receiver')?.text ?? '')) {
+        const statement = n.parent && BODIES.has(n.parent.type) ? n : undefined;
+        add(statusValue(n.childForFieldName('right')), 'response.status =', {
+          anchor: n,
+          headerEdit: (h, v) => (statement ? insertStatementBefore(text, statement, `response.headers[${quote(h)}] = ${quote(v)}`) : undefined),
+        });
+      }
+      continue;
+    }
+    if (n.type === 'identifier') {
+      // A bare helper call without arguments parses as an identifier.
+      if (CHALLENGE_HELPERS.has(n.text) && n.parent?.type !== 'call') {
+        sites.push(makeSite(n, 401, n.text, dialect, { addsHeaders: ['www-authenticate'] }));
+      }
+      continue;
+    }
+    const method = n.childForFieldName('method');
+    const receiver = n.childForFieldName('receiver');
+    const argumentsNode = n.childForFieldName('arguments');
+    const a = kids(argumentsNode);
+    const name = method?.text ?? '';
+    if (CHALLENGE_HELPERS.has(name)) {
+      sites.push(makeSite(method!, 401, name, dialect, { anchor: n, addsHeaders: ['www-authenticate'] }));
+      continue;
+    }
+    const statement = statementOf(n);
+    const headerLine = (h: string, v: string) => (statement ? insertStatementBefore(text, statement, `response.headers[${quote(h)}] = ${quote(v)}`) : undefined);
+    if (!receiver && name === 'head' && a[0]) {
+      // `head :unauthorized, "WWW-Authenticate" => "Bearer"`: head's options are headers.
+      const last = a[a.length - 1]!;
+      add(statusValue(a[0]), 'head', { anchor: n, headerEdit: (h, v) => [{ start: last.endIndex, end: last.endIndex, newText: `, ${quote(h)} => ${quote(v)}` }] });
+      continue;
+    }
+    if (!receiver && /^(halt|status|error)$/.test(name) && a[0]) {
+      // Sinatra: `halt 403`, `status 401`, `error 403`.
+      add(statusValue(a[0]), name, { anchor: n, headerEdit: headerLine });
+      continue;
+    }
+    const status = statusPair(argumentsNode);
+    if (status) add(statusValue(status), `${name} status:`, { anchor: n, headerEdit: headerLine });
+  }
+
+  for (const s of sites) statusTokens.push({ code: s.code, start: s.start, end: s.end });
+  return { sites, tokens: statusTokens };
+}
+
+export const RUBY_STRING_TYPES = ['string'];

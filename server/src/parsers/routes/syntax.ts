@@ -1,0 +1,352 @@
+/**
+ * Helpers over web-tree-sitter nodes shared by the language extractors, and the part of the
+ * analysis that is the same in every language: walking up from a status to its handler while
+ * collecting branch conditions, and classifying what a condition tests.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { OffsetEdit } from '../../types';
+import type { Condition, Guard, Span, StatusSite, StatusToken, TrackedHeader } from './model';
+
+/** Named children without comments (and without the nulls the binding may return). */
+export function kids(node: Node | null | undefined): Node[] {
+  if (!node) return [];
+  return node.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+}
+
+/** The field name under which `child` sits in `parent` (null when it has none). */
+export function fieldOf(parent: Node, child: Node): string | null {
+  for (let i = 0; i < parent.childCount; i++) {
+    if (parent.child(i)?.id === child.id) return parent.fieldNameForChild(i);
+  }
+  return null;
+}
+
+/** The anonymous tokens (operators, keywords) among a node's children, e.g. `!`, `&&`, `is not`. */
+export function tokens(node: Node): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < node.childCount; i++) {
+    const c = node.child(i);
+    if (c && !c.isNamed) out.push(c.type);
+  }
+  return out;
+}
+
+/** The value of a string literal without quotes and prefixes, or undefined when it interpolates. */
+export function stringValue(node: Node): string | undefined {
+  const parts = kids(node).filter((c) => !/^(string_start|string_end|escape_sequence)$/.test(c.type));
+  if (parts.length === 0) return '';
+  if (parts.length === 1 && /content|fragment|string_value/.test(parts[0]!.type)) return parts[0]!.text;
+  return undefined;
+}
+
+/** Whether `inner` lies within `outer` (offsets). */
+export function within(inner: { start: number; end: number }, outer: { start: number; end: number }): boolean {
+  return inner.start >= outer.start && inner.end <= outer.end;
+}
+
+/** How a language says which branch a child node is on. */
+export interface Dialect {
+  /** Function-like nodes: the handler and the functions around it. */
+  handlerTypes: ReadonlySet<string>;
+  /** Guards that `parent` puts on `child` (an if's consequence, an else, a switch case ...). */
+  guardsAt(parent: Node, child: Node): Guard[];
+}
+
+/**
+ * The guards of a node (innermost first) and its enclosing functions. Guards are collected across
+ * function boundaries: `if (!req.user) { find(id, () => res.status(403)) }` still sends 403 to
+ * the anonymous.
+ */
+export function enclosing(node: Node, dialect: Dialect): { guards: Guard[]; scopes: Span[] } {
+  const guards: Guard[] = [];
+  const scopes: Span[] = [];
+  let child = node;
+  for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (dialect.handlerTypes.has(parent.type)) scopes.push({ start: parent.startIndex, end: parent.endIndex });
+    guards.push(...dialect.guardsAt(parent, child));
+  }
+  return { guards, scopes };
+}
+
+/** The innermost function around a node; undefined at top level. */
+export function innermostScope(node: Node, handlerTypes: ReadonlySet<string>): Span | undefined {
+  for (let n = node.parent; n; n = n.parent) if (handlerTypes.has(n.type)) return { start: n.startIndex, end: n.endIndex };
+  return undefined;
+}
+
+// ---- What a condition tests -------------------------------------------------------------
+// These classify identifier names (`req.user`, `is_authenticated`, `hasRole`): the syntax tree
+// has already said which part of the condition is a name.
+
+/** `User`, `current_user`, `isAdmin?` → `user`, `currentuser`, `isadmin`. */
+function squash(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** Names whose presence means someone is signed in: the user, the session, the token. */
+const IDENTITY = new Set([
+  'user', 'currentuser', 'authuser', 'sessionuser', 'loggedinuser', 'authenticateduser', 'principal', 'identity',
+  'session', 'usersession', 'token', 'accesstoken', 'authtoken', 'bearertoken', 'bearer', 'jwt', 'idtoken',
+  'apikey', 'auth', 'authorization', 'authheader', 'authorizationheader', 'credentials', 'creds',
+  'claims', 'userid', 'uid', 'viewer',
+]);
+
+/** Predicates that are true when someone is signed in. */
+const AUTHENTICATED = new Set([
+  'isauthenticated', 'authenticated', 'isloggedin', 'loggedin', 'issignedin', 'signedin', 'usersignedin',
+  'isauthed', 'authed', 'hasuser', 'hassession', 'check',
+]);
+
+/** Predicates that are true when nobody is. */
+const ANONYMOUS = new Set(['isanonymous', 'anonymous', 'isguest', 'guest', 'isunauthenticated', 'unauthenticated', 'isloggedout', 'loggedout', 'isnotauthenticated']);
+
+/** Words that make a test about what an (authenticated) user may do. */
+const PERMISSION_WORDS = [
+  'role', 'roles', 'admin', 'isadmin', 'staff', 'isstaff', 'superuser', 'issuperuser', 'permission', 'permissions',
+  'perm', 'perms', 'hasperm', 'hasperms', 'haspermission', 'haspermissions', 'hasrole', 'hasanyrole', 'hasallroles',
+  'can', 'cannot', 'cant', 'authorize', 'authorizes', 'allowed', 'isallowed', 'allows', 'denies', 'scope', 'scopes',
+  'hasscope', 'owner', 'owns', 'isowner', 'ownerid', 'author', 'authorid', 'creator', 'creatorid', 'createdby',
+  'policy', 'gate', 'ability', 'abilities', 'acl', 'privilege', 'privileges', 'moderator', 'ismoderator',
+];
+const PERMISSION = new Set(PERMISSION_WORDS);
+/** Names that contain one of these pieces also count (`isAdminUser`, `user_roles`, `requiredScope`). */
+const PERMISSION_PIECES = ['admin', 'role', 'permission', 'privilege', 'scope', 'superuser', 'owner', 'moderator'];
+
+export type NameKind = 'identity' | 'authenticated' | 'anonymous' | 'permission' | 'other';
+
+/** What a single name says when it is tested. */
+export function classifyName(name: string): NameKind {
+  const n = squash(name);
+  if (ANONYMOUS.has(n)) return 'anonymous';
+  if (AUTHENTICATED.has(n)) return 'authenticated';
+  if (PERMISSION.has(n) || PERMISSION_PIECES.some((p) => n.includes(p))) return 'permission';
+  if (IDENTITY.has(n) || /(user|token|session)$/.test(n)) return 'identity';
+  return 'other';
+}
+
+/**
+ * What a chain of names says (`req.user.role` → permission, `req.session.userId` → identity,
+ * `auth()->check()` → authenticated): the last name decides, except that `.id` of an identity is
+ * still the identity and a permission word anywhere makes it a permission test.
+ */
+export function classifyChain(names: string[]): NameKind {
+  if (names.length === 0) return 'other';
+  const kinds = names.map(classifyName);
+  const last = kinds[kinds.length - 1]!;
+  if (last === 'authenticated' && squash(names[names.length - 1]!) === 'check') {
+    // `check` alone is too common a word: only `auth()->check()`, `Auth::check()`, `$this->auth->check()`.
+    return names.slice(0, -1).some((n) => /^auth/i.test(n)) ? 'authenticated' : 'other';
+  }
+  if (last !== 'other') return last;
+  if (kinds.includes('permission')) return 'permission';
+  const lastName = squash(names[names.length - 1]!);
+  if ((lastName === 'id' || lastName === 'pk') && kinds.slice(0, -1).includes('identity')) return 'identity';
+  return 'other';
+}
+
+/** The condition for testing the truth of a name chain: `if (req.user)`, `unless logged_in?`. */
+export function truthOf(names: string[]): Condition {
+  switch (classifyChain(names)) {
+    case 'identity':
+    case 'authenticated':
+      return { kind: 'authenticated' };
+    case 'anonymous':
+      return { kind: 'anonymous' };
+    case 'permission':
+      return { kind: 'permission' };
+    default:
+      return { kind: 'other' };
+  }
+}
+
+/** `x == null` (or nil, None, '', false): true when x is absent. */
+export function absenceOf(names: string[]): Condition {
+  const truth = truthOf(names);
+  return truth.kind === 'authenticated' || truth.kind === 'anonymous' ? { kind: 'not', arg: truth } : truth.kind === 'permission' ? truth : { kind: 'other' };
+}
+
+/**
+ * A comparison of two non-literal sides: an ownership test when one side names an identity and
+ * the other an owner (`post.user_id != current_user.id`), a permission test when either side is
+ * one (`user.role !== 'admin'` comes here through the literal path instead).
+ */
+export function comparisonOf(left: string[], right: string[]): Condition {
+  const l = classifyChain(left);
+  const r = classifyChain(right);
+  if (l === 'permission' || r === 'permission') return { kind: 'permission' };
+  const ownerish = (names: string[]) => names.some((n) => /owner|author|creator|createdby|userid|user_id/i.test(n));
+  if ((l === 'identity' && ownerish(right)) || (r === 'identity' && ownerish(left))) return { kind: 'permission' };
+  if (l === 'identity' && r === 'identity' && (ownerish(left) || ownerish(right) || left.length > 1 && right.length > 1)) {
+    // `post.userId !== req.user.id`: two identities compared is whose-is-it.
+    return { kind: 'permission' };
+  }
+  return { kind: 'other' };
+}
+
+export const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+
+/** Whether a name chain reads the request method (`req.method`, `request.method`, `r.Method`). */
+export function isMethodChain(names: string[]): boolean {
+  const last = names[names.length - 1];
+  return !!last && /^(method|request_method|requestmethod|getmethod|ismethod)$/i.test(last);
+}
+
+// ---- Evaluating guards ------------------------------------------------------------------
+
+/** Whether the condition, when it has the truth value `holds`, says nobody is signed in. */
+export function impliesAnonymous(c: Condition, holds: boolean): boolean {
+  switch (c.kind) {
+    case 'anonymous':
+      return holds;
+    case 'authenticated':
+      return !holds;
+    case 'not':
+      return impliesAnonymous(c.arg, !holds);
+    case 'and':
+      return holds ? c.args.some((a) => impliesAnonymous(a, true)) : c.args.every((a) => impliesAnonymous(a, false));
+    case 'or':
+      return holds ? c.args.every((a) => impliesAnonymous(a, true)) : c.args.some((a) => impliesAnonymous(a, false));
+    default:
+      return false;
+  }
+}
+
+/** Whether the branch may be taken by someone who is not signed in (an anonymous test in it). */
+export function mayBeAnonymous(c: Condition, holds: boolean): boolean {
+  switch (c.kind) {
+    case 'anonymous':
+      return holds;
+    case 'authenticated':
+      return !holds;
+    case 'not':
+      return mayBeAnonymous(c.arg, !holds);
+    case 'and':
+    case 'or':
+      return c.args.some((a) => mayBeAnonymous(a, holds));
+    default:
+      return false;
+  }
+}
+
+export function testsPermission(c: Condition): boolean {
+  switch (c.kind) {
+    case 'permission':
+      return true;
+    case 'not':
+      return testsPermission(c.arg);
+    case 'and':
+    case 'or':
+      return c.args.some(testsPermission);
+    default:
+      return false;
+  }
+}
+
+/**
+ * The methods a branch is known to leave out, i.e. the ones the route handles, read from method
+ * tests: `if (req.method !== 'POST')`, the else of `if request.method == 'GET'`, a switch default.
+ */
+export function allowedMethods(guards: Guard[]): string[] {
+  const out = new Set<string>();
+  const visit = (c: Condition, holds: boolean) => {
+    switch (c.kind) {
+      case 'method':
+        if (!holds) c.methods.forEach((m) => out.add(m));
+        break;
+      case 'not':
+        visit(c.arg, !holds);
+        break;
+      case 'and':
+        // `a && b` false says little; true says both hold.
+        if (holds) c.args.forEach((a) => visit(a, true));
+        break;
+      case 'or':
+        // `m == 'GET' || m == 'HEAD'` false: neither holds.
+        if (!holds) c.args.forEach((a) => visit(a, false));
+        break;
+    }
+  };
+  guards.forEach((g) => visit(g.condition, g.holds));
+  return [...out];
+}
+
+// ---- Building sites ---------------------------------------------------------------------
+
+export interface SiteOptions {
+  /** Where to start walking up for guards (the producer call); defaults to the status node. */
+  anchor?: Node;
+  /** Guards the producer itself carries: `abort_if(cond, 403)`, `ctx.assert(user, 401)`. */
+  extraGuards?: Guard[];
+  respell?: (code: number) => OffsetEdit[] | undefined;
+  headerEdit?: (name: string, value: string) => OffsetEdit[] | undefined;
+  addsHeaders?: TrackedHeader[];
+  /** The span that stands for the code when it is not the node's (`head :forbidden` → the symbol). */
+  span?: { start: number; end: number };
+}
+
+export function makeSite(node: Node, code: number, producer: string, dialect: Dialect, options: SiteOptions = {}): StatusSite {
+  const { guards, scopes } = enclosing(options.anchor ?? node, dialect);
+  const start = options.span?.start ?? node.startIndex;
+  const end = options.span?.end ?? node.endIndex;
+  return {
+    code,
+    start,
+    end,
+    producer,
+    guards: [...(options.extraGuards ?? []), ...guards],
+    scopes,
+    addsHeaders: options.addsHeaders ?? [],
+    respell: options.respell ?? (() => undefined),
+    headerEdit: options.headerEdit ?? (() => undefined),
+  };
+}
+
+/** A respell that replaces the token's text with another spelling of the new code. */
+export function replaceWith(start: number, end: number, spell: (code: number) => string | undefined): (code: number) => OffsetEdit[] | undefined {
+  return (code) => {
+    const text = spell(code);
+    return text === undefined ? undefined : [{ start, end, newText: text }];
+  };
+}
+
+/** Keeps one site per status span (a producer may be found through two paths). */
+export function dedupeSites(sites: StatusSite[]): StatusSite[] {
+  const seen = new Set<string>();
+  return sites.filter((s) => {
+    const key = `${s.start}:${s.end}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function sortTokens(tokens: StatusToken[]): StatusToken[] {
+  const seen = new Set<string>();
+  return tokens
+    .filter((t) => {
+      const key = `${t.start}:${t.end}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => a.start - b.start);
+}
+
+/** The indentation of the line holding `offset`, and the line's start. */
+export function lineIndent(text: string, offset: number): { lineStart: number; indent: string } {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  let i = lineStart;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  return { lineStart, indent: text.slice(lineStart, i) };
+}
+
+/**
+ * An edit that puts `statement` on its own line before the statement node, at its indentation,
+ * only when that statement starts its line (otherwise the new line would split code).
+ */
+export function insertStatementBefore(text: string, statement: Node, line: string): OffsetEdit[] | undefined {
+  const { lineStart, indent } = lineIndent(text, statement.startIndex);
+  if (lineStart + indent.length !== statement.startIndex) return undefined;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return [{ start: lineStart, end: lineStart, newText: `${indent}${line}${eol}` }];
+}
