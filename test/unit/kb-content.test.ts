@@ -44,7 +44,9 @@ describe('knowledge-base content', () => {
       assert.equal(page.deep, true, `${code} must be marked deep: true`);
       for (const title of DEEP_SECTIONS) {
         const s = page.sections.find((x) => x.title === title);
-        assert.ok(s && s.markdown.trim().length > 40, `${code}: section "${title}" is missing or nearly empty`);
+        // "None required." is a complete Headers section; the others need substance.
+        const minimum = title === 'Headers' ? 5 : 40;
+        assert.ok(s && s.markdown.trim().length >= minimum, `${code}: section "${title}" is missing or nearly empty`);
       }
       for (const title of ['Causes', 'Fixes']) {
         const layers = page.sections.find((x) => x.title === title)!.subsections.map((x) => x.title);

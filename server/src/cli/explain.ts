@@ -22,6 +22,6 @@ export function renderForTerminal(markdown: string, tty: boolean, width = 100): 
   if (!tty) return markdown.endsWith('\n') ? markdown : markdown + '\n';
   const marked = new Marked();
   // marked-terminal's typings lag behind marked's extension type; the object is the documented extension.
-  marked.use(markedTerminal({ width, reflowText: true, tab: 2 }) as Parameters<Marked['use']>[0]);
+  marked.use(markedTerminal({ width, reflowText: true, tab: 2, showSectionPrefix: false }) as Parameters<Marked['use']>[0]);
   return String(marked.parse(markdown));
 }
