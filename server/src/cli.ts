@@ -9,13 +9,12 @@ import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { loadBundledKb } from './kb/bundled';
-import type { KnowledgeBase } from './kb/knowledgeBase';
+import { KnowledgeBase } from './kb/knowledgeBase';
 import { createLanguageService } from './service';
 import { allRules } from './rules';
 import { defaultSettings, type Severity, type SeveritySetting } from './types';
 import { discover, UsageError } from './cli/discover';
 import { formatJson, formatSarif, formatStylish, type CliFinding } from './cli/formatters';
-import { findPage, renderForTerminal } from './cli/explain';
 
 const VERSION = '0.1.0';
 /** Where rule pages are published (the repository's content/ folder). */
@@ -57,7 +56,8 @@ function parseCount(value: string): number {
 }
 
 export async function check(inputs: string[], options: CheckOptions, io: CliIo): Promise<number> {
-  const kb = io.kb ?? loadBundledKb();
+  // Findings never read the knowledge base; only SARIF rule metadata does (parsing it costs ~10 ms).
+  const kb = io.kb ?? (options.format === 'sarif' ? loadBundledKb() : new KnowledgeBase([]));
   const settings = defaultSettings();
   settings.rules = { ...options.rule };
   const service = createLanguageService({ kb, settings });
@@ -103,7 +103,9 @@ export async function check(inputs: string[], options: CheckOptions, io: CliIo):
   return errors > 0 || tooManyWarnings ? 1 : 0;
 }
 
-export function explain(query: string, io: CliIo): number {
+export async function explain(query: string, io: CliIo): Promise<number> {
+  // Loaded on demand: the terminal renderer (marked-terminal, highlight.js) costs ~60 ms at start-up, which `check` never needs.
+  const { findPage, renderForTerminal } = await import('./cli/explain');
   const kb = io.kb ?? loadBundledKb();
   const page = findPage(kb, query);
   if (!page) {
@@ -142,8 +144,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     .command('explain')
     .description('print a knowledge-base page: a status code, a rule id or a directive')
     .argument('<code|rule-id|directive>', 'e.g. 403, nginx/limit-status-503, limit_req')
-    .action((query: string) => {
-      exitCode = explain(query, io);
+    .action(async (query: string) => {
+      exitCode = await explain(query, io);
     });
 
   try {
