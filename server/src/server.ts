@@ -33,6 +33,8 @@ import {
 } from './protocol';
 
 const DIAGNOSTICS_DELAY_MS = 150;
+/** Large-file policy: beyond this many bytes a document is analysed only up to here (the user is told once). */
+export const MAX_ANALYSED_BYTES = 4 * 1024 * 1024;
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -42,7 +44,9 @@ export function startServer(connection: Connection): void {
   let roots: string[] = [];
   // Include targets are read from open buffers first, so unsaved edits count.
   const files = diskWorkspace(() => roots, (file) => documents.get(pathToFileURL(file).href)?.getText());
-  const service = createLanguageService({ kb, docsBaseUri, files });
+  const service = createLanguageService({ kb, docsBaseUri, files, maxAnalysedBytes: MAX_ANALYSED_BYTES });
+  /** Documents already told that their analysis is partial (once per open document). */
+  const toldPartial = new Set<string>();
   let supportsConfiguration = false;
   const pending = new Map<string, NodeJS.Timeout>();
   // Team knowledge: folders from settings, loaded over the bundled pages.
@@ -162,6 +166,14 @@ export function startServer(connection: Connection): void {
       const current = documents.get(document.uri);
       if (!current || current.version !== document.version) return;
       await connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+      const partial = service.partialAnalysis(document);
+      if (partial && !toldPartial.has(document.uri)) {
+        toldPartial.add(document.uri);
+        const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+        void connection.window.showInformationMessage(
+          `StatusLens: analysis is partial for ${path.basename(document.uri)} (${mb(partial.totalBytes)} MB): files above ${mb(partial.limit)} MB are checked up to that point only, without syntax checks.`,
+        );
+      }
     } catch (err) {
       connection.console.error(`statuslens: analysis of ${document.uri} failed: ${(err as Error).stack ?? err}`);
     }
@@ -172,6 +184,7 @@ export function startServer(connection: Connection): void {
   documents.onDidClose((e) => {
     clearTimeout(pending.get(e.document.uri));
     pending.delete(e.document.uri);
+    toldPartial.delete(e.document.uri);
     service.forget(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });

@@ -3,7 +3,7 @@
  * connection, so the server, the CLI and the tests all drive the same code.
  */
 import type { CodeAction, CodeActionContext, Diagnostic, DocumentLink, Hover, Position, Range } from 'vscode-languageserver-types';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { KnowledgeBase } from './kb/knowledgeBase';
 import { detectFamily } from './languages/detect';
 import { defaultLanguages, type AnyLanguage } from './languages';
@@ -22,6 +22,19 @@ export interface LanguageServiceOptions {
   files?: WorkspaceFiles;
   /** Replaces the built-in languages (tests). */
   languages?: Partial<Record<Family, AnyLanguage>>;
+  /**
+   * Large-file policy: a document of more UTF-8 bytes than this is analysed only up to the last
+   * line break before the limit (hovers, findings, fixes and links cover that part; syntax findings
+   * are dropped, since the cut itself leaves blocks open). No limit by default (the CLI reads whole files).
+   */
+  maxAnalysedBytes?: number;
+}
+
+/** What the large-file policy left out of a document's analysis. */
+export interface PartialAnalysis {
+  analysedBytes: number;
+  totalBytes: number;
+  limit: number;
 }
 
 export interface LanguageService {
@@ -39,12 +52,49 @@ export interface LanguageService {
   docsHref(ruleId: string): string | undefined;
   /** Drops cached analysis of a closed document. */
   forget(uri: string): void;
+  /** Set when only the start of the document is analysed (see `maxAnalysedBytes`). */
+  partialAnalysis(document: TextDocument): PartialAnalysis | undefined;
 }
 
 interface Analysis {
   version: number;
+  /** What is analysed: the document itself, or its head under the large-file policy. */
+  analysed: TextDocument;
+  partial?: PartialAnalysis;
   parsed: Promise<unknown>;
   findings?: Promise<Finding[]>;
+}
+
+/** The length of the longest prefix of `text` that fits in `max` UTF-8 bytes. */
+function utf8PrefixLength(text: string, max: number): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const pair = c >= 0xd800 && c < 0xdc00 && i + 1 < text.length;
+    const n = c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
+    if (bytes + n > max) return i;
+    bytes += n;
+    if (pair) i++;
+  }
+  return text.length;
+}
+
+/** The document, or its head up to the last line break within `max` bytes. */
+function limitDocument(document: TextDocument, max: number | undefined): { analysed: TextDocument; partial?: PartialAnalysis } {
+  if (max === undefined) return { analysed: document };
+  const text = document.getText();
+  // Cheap exits first: a UTF-16 unit is at most 3 UTF-8 bytes.
+  if (text.length * 3 <= max) return { analysed: document };
+  const totalBytes = Buffer.byteLength(text, 'utf8');
+  if (totalBytes <= max) return { analysed: document };
+  let cut = utf8PrefixLength(text, max);
+  const lineBreak = text.lastIndexOf('\n', cut - 1);
+  if (lineBreak >= 0) cut = lineBreak + 1;
+  const head = text.slice(0, cut);
+  return {
+    analysed: TextDocument.create(document.uri, document.languageId, document.version, head),
+    partial: { analysedBytes: Buffer.byteLength(head, 'utf8'), totalBytes, limit: max },
+  };
 }
 
 export function createLanguageService(options: LanguageServiceOptions): LanguageService {
@@ -63,7 +113,8 @@ export function createLanguageService(options: LanguageServiceOptions): Language
   const analysis = (document: TextDocument, language: AnyLanguage): Analysis => {
     const hit = cache.get(document.uri);
     if (hit && hit.version === document.version) return hit;
-    const fresh: Analysis = { version: document.version, parsed: Promise.resolve().then(() => language.parse(document, environment)) };
+    const { analysed, partial } = limitDocument(document, options.maxAnalysedBytes);
+    const fresh: Analysis = { version: document.version, analysed, ...(partial ? { partial } : {}), parsed: Promise.resolve().then(() => language.parse(analysed, environment)) };
     cache.set(document.uri, fresh);
     return fresh;
   };
@@ -80,7 +131,11 @@ export function createLanguageService(options: LanguageServiceOptions): Language
     const language = languageOf(document);
     if (!language) return [];
     const a = analysis(document, language);
-    a.findings ??= a.parsed.then((parsed) => runRules(language, document, parsed, settings));
+    a.findings ??= a.parsed.then((parsed) => {
+      const all = runRules(language, a.analysed, parsed, settings);
+      // The cut of a partial analysis leaves blocks open: its syntax findings are not the file's.
+      return a.partial ? all.filter((f) => !f.ruleId.endsWith('/syntax')) : all;
+    });
     return a.findings;
   };
 
@@ -132,6 +187,10 @@ export function createLanguageService(options: LanguageServiceOptions): Language
     docsHref,
     forget(uri) {
       cache.delete(uri);
+    },
+    partialAnalysis(document) {
+      const language = languageOf(document);
+      return language ? analysis(document, language).partial : undefined;
     },
   };
 }
