@@ -11,6 +11,8 @@ export interface PageSummary {
   code?: number;
   /** One line: a status page's reason phrase, a directive's server, a rule's severity. */
   detail: string;
+  /** Directive and rule pages: the statuses they produce or are about (a rule's diagnostic explains these). */
+  statuses?: number[];
 }
 
 export interface GetPageParams {
@@ -27,6 +29,43 @@ export interface GetPageResult {
 export interface SymbolAtParams {
   uri: string;
   position: { line: number; character: number };
+}
+
+/** A page as sanitized HTML for the Explain view (see server/src/kb/html.ts). */
+export const RenderPageRequest = 'statuslens/renderPage';
+export interface RenderPageParams {
+  id: string;
+  /**
+   * Put before heading ids, in-page fragments and snippet keys, so two pages shown side by
+   * side keep them apart (`a-`, `b-`). Default: none.
+   */
+  prefix?: string;
+}
+export interface RenderPageResult {
+  id: string;
+  kind: PageSummary['kind'];
+  title: string;
+  code?: number;
+  /** Sanitized body HTML; links to other pages are `command:` URIs of the commands below. */
+  html: string;
+  /** Code block texts; a copy button's `data-snippet="<prefix>n"` is `snippets[n]`. */
+  snippets: string[];
+  /** "Compared with" items as HTML, by the page they compare with. */
+  comparisons: { id: string; html: string }[];
+  /** Status pages this one is usually confused with (frontmatter `related`), most useful first. */
+  related: string[];
+}
+
+/**
+ * VS Code commands that hovers and rendered pages link to (`command:` URIs). Clients other
+ * than VS Code show these links as plain text.
+ */
+export const ExplainCommand = 'statuslens.explain';
+export const CompareCommand = 'statuslens.compare';
+
+/** `command:<id>?<JSON args>`, the form VS Code runs from trusted markdown and webviews. */
+export function commandUri(command: string, args: unknown[]): string {
+  return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
 }
 
 /** Client → server: the workspace's trust changed (untrusted: no KB folders from the workspace). */

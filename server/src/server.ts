@@ -16,6 +16,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'node:fs';
 import { DiagnosticSeverity } from 'vscode-languageserver/node';
 import { loadBundledKb } from './kb/bundled';
+import { renderPage } from './kb/html';
 import { loadTeamKnowledge } from './kb/teamKnowledge';
 import type { KbProblem } from './kb/types';
 import { createLanguageService } from './service';
@@ -24,11 +25,14 @@ import { defaultSettings, type Family, type Settings, type SeveritySetting } fro
 import {
   GetPageRequest,
   ListPagesRequest,
+  RenderPageRequest,
   SymbolAtRequest,
   SetTrustNotification,
   type GetPageParams,
   type GetPageResult,
   type PageSummary,
+  type RenderPageParams,
+  type RenderPageResult,
   type SymbolAtParams,
 } from './protocol';
 
@@ -211,12 +215,18 @@ export function startServer(connection: Connection): void {
       title: p.title,
       ...(p.kind === 'status' ? { code: p.code } : {}),
       detail: p.kind === 'status' ? `${p.class} · ${p.spec}` : p.kind === 'directive' ? `${p.server} directive` : `${p.severity} rule`,
+      ...(p.kind !== 'status' ? { statuses: p.statuses } : {}),
     })),
   );
 
   connection.onRequest(GetPageRequest, (params: GetPageParams): GetPageResult | null => {
     const page = service.kb.get(params.id);
     return page ? { id: page.id, title: page.title, markdown: page.markdown } : null;
+  });
+
+  connection.onRequest(RenderPageRequest, (params: RenderPageParams): RenderPageResult | null => {
+    const page = service.kb.get(params.id);
+    return page ? renderPage(page, service.kb, typeof params.prefix === 'string' ? params.prefix : '') : null;
   });
 
   connection.onRequest(SymbolAtRequest, async (params: SymbolAtParams) => {
