@@ -14,6 +14,11 @@ export interface WorkspaceFiles {
   glob(pattern: string): string[];
   /** The workspace folders, absolute. */
   roots(): string[];
+  /**
+   * The canonical path of a file (symlinks resolved), when the workspace can tell. Optional:
+   * nginx analysis uses it to see that `sites-enabled/x` is `sites-available/x`.
+   */
+  realpath?(file: string): string;
 }
 
 /** Files from disk, with `overlay` (e.g. open documents) taking precedence. */
@@ -37,6 +42,13 @@ export function diskWorkspace(roots: () => string[] = () => [], overlay: (file: 
       }
     },
     roots,
+    realpath(file) {
+      try {
+        return fs.realpathSync.native(file);
+      } catch {
+        return file;
+      }
+    },
   };
 }
 
