@@ -1,29 +1,36 @@
+import * as path from 'node:path';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { nginxNodeAt, parseNginx, type NginxArg, type NginxDirective, type NginxFile } from '../parsers/nginx';
+import { URI } from 'vscode-uri';
+import { analyseNginxDocument, type NginxParsed } from '../analysis/nginxConfig';
+import { nginxNodeAt, type NginxArg, type NginxDirective } from '../parsers/nginx';
 import { nginxRules } from '../rules/nginx';
-import type { Finding, LanguageSupport, SymbolAt } from '../types';
+import type { DocumentLinkTarget, Finding, LanguageSupport, ParseEnvironment, SymbolAt } from '../types';
 
 /** The status code an argument stands for, when the directive makes it a status. */
 export function nginxStatusArg(d: NginxDirective, arg: NginxArg, index: number): number | undefined {
-  const code = /^=?(\d{3})$/.exec(arg.value);
-  if (!code || arg.quote) return undefined;
-  const n = Number(code[1]);
+  if (arg.quote) return undefined;
+  const code = /^(=?)(\d{3})$/.exec(arg.value);
+  if (!code) return undefined;
+  const n = Number(code[2]);
   switch (d.name) {
     case 'return':
       // `return code [text|URL]` or `return URL`: only the first argument is a code.
-      return index === 0 ? n : undefined;
+      return index === 0 && !code[1] ? n : undefined;
     case 'error_page':
-      // `error_page code ... [=[response]] uri`: every argument but the last.
+      // `error_page code ... [=[response]] uri`: every argument but the last, both sides of `=`.
       return index < d.args.length - 1 ? n : undefined;
+    case 'try_files':
+      // `try_files file ... =code`: the last argument may be a status.
+      return index === d.args.length - 1 && code[1] ? n : undefined;
     default:
-      // limit_req_status, limit_conn_status, auth_request_set? no: only *_status take a code.
-      return /_status$/.test(d.name) && index === 0 ? n : undefined;
+      // limit_req_status, limit_conn_status and other `*_status code` directives.
+      return /_status$/.test(d.name) && index === 0 && !code[1] ? n : undefined;
   }
 }
 
-function symbolAt(file: NginxFile, offset: number): SymbolAt | undefined {
-  const hit = nginxNodeAt(file, offset);
-  if (!hit) return undefined;
+function symbolAt(parsed: NginxParsed, offset: number): SymbolAt | undefined {
+  const hit = nginxNodeAt(parsed.tree, offset);
+  if (!hit || hit.inData) return undefined;
   const { directive, arg, argIndex } = hit;
   if (hit.onName) return { kind: 'directive', server: 'nginx', name: directive.name, start: directive.nameStart, end: directive.nameEnd };
   if (arg && argIndex !== undefined) {
@@ -36,24 +43,57 @@ function symbolAt(file: NginxFile, offset: number): SymbolAt | undefined {
   return undefined;
 }
 
-function syntaxFindings(file: NginxFile): Finding[] {
+function syntaxFindings(parsed: NginxParsed): Finding[] {
   // One clear diagnostic for a broken file: the first error is the cause, later ones mostly follow from it.
-  return file.errors.slice(0, 1).map((e) => ({
+  return parsed.tree.errors.slice(0, 1).map((e) => ({
     ruleId: 'nginx/syntax',
     start: e.start,
-    end: e.end,
+    end: Math.max(e.end, e.start + 1),
     message: `Syntax error: ${e.message}. nginx -t refuses this file; StatusLens still checks the rest.`,
     severity: 'error',
     fixes: [],
   }));
 }
 
-export const nginxLanguage: LanguageSupport<NginxFile> = {
+/** `include` lines link to the files they include (the first one, for a glob). */
+function documentLinks(parsed: NginxParsed): DocumentLinkTarget[] {
+  const links: DocumentLinkTarget[] = [];
+  const walk = (list: NginxDirective[]) => {
+    for (const d of list) {
+      if (d.block && d.block.kind !== 'opaque') walk(d.block.children);
+      const arg = d.args[0];
+      if (d.name !== 'include' || !arg || d.block) continue;
+      const targets = parsed.graph.resolve(arg.value, parsed.doc);
+      if (!targets.length) continue;
+      const shown = targets.slice(0, 10).map((t) => path.basename(t));
+      const more = targets.length > 10 ? `, … (${targets.length} files)` : '';
+      const start = arg.quote ? arg.start + 1 : arg.start;
+      const end = arg.quote ? arg.end - 1 : arg.end;
+      links.push({
+        start,
+        end,
+        target: URI.file(targets[0]!).toString(),
+        ...(targets.length > 1 ? { tooltip: `Includes ${targets.length} files: ${shown.join(', ')}${more}` } : {}),
+      });
+    }
+  };
+  walk(parsed.tree.directives);
+  return links;
+}
+
+function parse(document: TextDocument, environment: ParseEnvironment): NginxParsed {
+  const uri = URI.parse(document.uri);
+  const filePath = uri.scheme === 'file' ? uri.fsPath : undefined;
+  return analyseNginxDocument(document.getText(), filePath, document.uri, environment.files);
+}
+
+export const nginxLanguage: LanguageSupport<NginxParsed> = {
   family: 'nginx',
-  parse: (document: TextDocument) => parseNginx(document.getText()),
+  parse,
   symbolAt,
   syntaxFindings,
   rules: nginxRules,
   commentPrefix: () => '#',
   trailingComments: true,
+  documentLinks,
 };
