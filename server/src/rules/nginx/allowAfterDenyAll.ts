@@ -1,18 +1,20 @@
-import { walkNginx, type NginxFile } from '../../parsers/nginx';
+import type { NginxDirective } from '../../parsers/nginx';
 import type { Rule } from '../../types';
 import { lineRangeOf } from '../text';
+import type { NginxParsed } from './support';
 
 /**
- * nginx checks allow/deny in order and stops at the first match, so an `allow`
- * after `deny all` in the same block is never reached: those clients get 403 (N1a).
+ * nginx checks allow/deny in order and stops at the first match, so an `allow` after
+ * `deny all` in the same block is never reached: those clients get 403 (N1a).
  */
-export const allowAfterDenyAll: Rule<NginxFile> = {
+export const allowAfterDenyAll: Rule<NginxParsed> = {
   id: 'nginx/allow-after-deny-all',
   family: 'nginx',
   severity: 'warning',
   check({ parsed, document, report }) {
     const text = document.getText();
-    const blocks = [parsed.directives, ...[...walkNginx(parsed.directives)].flatMap((d) => (d.block && !d.block.opaque ? [d.block.children] : []))];
+    const blocks: NginxDirective[][] = [parsed.tree.directives];
+    for (const d of parsed.directives) if (d.block?.kind === 'directives') blocks.push(d.block.children);
     for (const children of blocks) {
       const denyAll = children.find((d) => d.name === 'deny' && d.args[0]?.value === 'all');
       if (!denyAll) continue;
@@ -36,7 +38,7 @@ export const allowAfterDenyAll: Rule<NginxFile> = {
         report({
           start: allow.start,
           end: allow.end,
-          message: `This allow is never reached: "deny all" above it already answered 403 to every client (nginx stops at the first matching rule).`,
+          message: `This allow is never reached: "deny all" above it already answered 403 Forbidden to every client, because nginx stops at the first matching allow/deny (N1a).`,
           fixes,
         });
       }
