@@ -127,8 +127,27 @@ function compare(left: Node, right: Node): Condition {
   return comparisonOf(names(left), names(right));
 }
 
+/** Whether a block always leaves the function: return or panic. */
+function exits(block: Node | null | undefined): boolean {
+  if (!block) return false;
+  const list = kids(block).find((c) => c.type === 'statement_list') ?? block;
+  const last = kids(list).pop();
+  if (!last) return false;
+  if (last.type === 'return_statement') return true;
+  const call = last.type === 'expression_statement' ? kids(last)[0] : undefined;
+  return call?.type === 'call_expression' && call.childForFieldName('function')?.text === 'panic';
+}
+
 const dialect: Dialect = {
   handlerTypes: HANDLERS,
+  exitGuards(statement) {
+    const guards: Guard[] = [];
+    for (let s: Node | null | undefined = statement; s?.type === 'if_statement'; s = s.childForFieldName('alternative')) {
+      const cond = s.childForFieldName('condition');
+      if (cond && exits(s.childForFieldName('consequence'))) guards.push({ condition: condition(cond), holds: false });
+    }
+    return guards;
+  },
   guardsAt(parent, child): Guard[] {
     switch (parent.type) {
       case 'if_statement': {

@@ -60,8 +60,8 @@ function headerMentions(root: Node, extractor: Extractor): HeaderMention[] {
   return out;
 }
 
-/** Files that are proxies themselves: a 407 is theirs to send. */
-const PROXY_SIGNS = /proxy-authori[sz]ation|proxy-authenticate|http-proxy|httputil\.NewSingleHostReverseProxy|ReverseProxy\b|goproxy|mitmproxy/i;
+/** Files that are proxies themselves (they read Proxy-Authorization, build a proxy): a 407 is theirs to send. */
+const PROXY_SIGNS = /proxy-authori[sz]ation|http-proxy|httputil\.NewSingleHostReverseProxy|ReverseProxy\b|goproxy|mitmproxy/i;
 
 export async function parseRouteFile(uri: string, languageId: string, text: string): Promise<RouteFile> {
   const target = grammarFor(languageId, uri);

@@ -129,8 +129,37 @@ function compare(left: Node, right: Node): Condition {
   return comparisonOf(names(left), names(right));
 }
 
+/** Whether a statement always leaves the function (return, throw, or an if whose branches all do). */
+function exits(statement: Node | null | undefined): boolean {
+  if (!statement) return false;
+  switch (statement.type) {
+    case 'return_statement':
+    case 'throw_statement':
+      return true;
+    case 'statement_block':
+      return exits(kids(statement).pop());
+    case 'if_statement': {
+      const alternative = statement.childForFieldName('alternative');
+      return exits(statement.childForFieldName('consequence')) && !!alternative && exits(kids(alternative)[0]);
+    }
+    default:
+      return false;
+  }
+}
+
 const dialect: Dialect = {
   handlerTypes: HANDLERS,
+  exitGuards(statement) {
+    const guards: Guard[] = [];
+    // `if (a) return; else if (b) return;`: after it, every branch that exits was not taken.
+    for (let s: Node | undefined = statement; s?.type === 'if_statement'; ) {
+      const cond = s.childForFieldName('condition');
+      if (cond && exits(s.childForFieldName('consequence'))) guards.push({ condition: condition(cond), holds: false });
+      const alternative = s.childForFieldName('alternative');
+      s = alternative ? kids(alternative)[0] : undefined;
+    }
+    return guards;
+  },
   guardsAt(parent, child): Guard[] {
     switch (parent.type) {
       case 'if_statement':

@@ -71,7 +71,9 @@ function names(node: Node | null | undefined): string[] {
 }
 
 function callArgs(n: Node): Node[] {
-  return kids(n.childForFieldName('arguments')).map((a) => (a.type === 'argument' ? (kids(a)[0] ?? a) : a));
+  // `new X(...)` has its arguments as an unnamed child.
+  const list = n.childForFieldName('arguments') ?? kids(n).find((c) => c.type === 'arguments');
+  return kids(list).map((a) => (a.type === 'argument' ? (kids(a)[0] ?? a) : a));
 }
 
 function isAbsentLiteral(n: Node): boolean {
@@ -148,8 +150,28 @@ function compare(left: Node, right: Node): Condition {
   return comparisonOf(names(left), names(right));
 }
 
+/** Whether a statement always leaves the function: return, throw, abort(). */
+function exits(statement: Node | null | undefined): boolean {
+  if (!statement) return false;
+  if (statement.type === 'compound_statement') return exits(kids(statement).pop());
+  if (statement.type === 'return_statement') return true;
+  if (statement.type !== 'expression_statement') return false;
+  const e = kids(statement)[0];
+  if (e?.type === 'throw_expression') return true;
+  return e?.type === 'function_call_expression' && names(e.childForFieldName('function')).pop() === 'abort';
+}
+
 const dialect: Dialect = {
   handlerTypes: HANDLERS,
+  exitGuards(statement) {
+    if (statement.type !== 'if_statement') return [];
+    const branches = [statement, ...kids(statement).filter((c) => c.type === 'else_if_clause')];
+    return branches
+      .filter((b) => exits(b.childForFieldName('body')))
+      .map((b) => b.childForFieldName('condition'))
+      .filter((c): c is Node => !!c)
+      .map((c) => ({ condition: condition(c), holds: false }));
+  },
   guardsAt(parent, child): Guard[] {
     switch (parent.type) {
       case 'if_statement':
@@ -322,7 +344,7 @@ export function extractPhp(root: Node, text: string): Extracted {
           const entry = EXCEPTIONS[cls]!;
           // Symfony sends Retry-After and Allow only when given them.
           const adds = entry.adds && (entry.code === 401 || a.length > 0) ? [entry.adds] : [];
-          const argumentsNode = n.childForFieldName('arguments') ?? kids(n).find((c) => c.type === 'arguments');
+          const argumentsNode = kids(n).find((c) => c.type === 'arguments');
           const respell = (code: number): OffsetEdit[] | undefined => {
             if (code === 401 && cls === 'AccessDeniedHttpException' && argumentsNode) {
               // UnauthorizedHttpException takes the challenge first.

@@ -133,8 +133,26 @@ function compare(left: Node, right: Node, membership: boolean): Condition {
   return comparisonOf(names(left), names(right));
 }
 
+/** Whether a block always leaves the function: return, raise, or Flask's abort(). */
+function exits(block: Node | null | undefined): boolean {
+  const last = kids(block).pop();
+  if (!last) return false;
+  if (last.type === 'return_statement' || last.type === 'raise_statement') return true;
+  const call = last.type === 'expression_statement' ? kids(last)[0] : undefined;
+  return call?.type === 'call' && names(call.childForFieldName('function')).pop() === 'abort';
+}
+
 const dialect: Dialect = {
   handlerTypes: HANDLERS,
+  exitGuards(statement) {
+    if (statement.type !== 'if_statement') return [];
+    const branches = [statement, ...kids(statement).filter((c) => c.type === 'elif_clause')];
+    return branches
+      .filter((b) => exits(b.childForFieldName('consequence')))
+      .map((b) => b.childForFieldName('condition'))
+      .filter((c): c is Node => !!c)
+      .map((c) => ({ condition: condition(c), holds: false }));
+  },
   guardsAt(parent, child): Guard[] {
     switch (parent.type) {
       case 'if_statement':
@@ -362,7 +380,19 @@ export function extractPython(root: Node, text: string): Extracted {
     const kw = (name: string) => callArgs.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === name)?.childForFieldName('value');
     const name = names(fn).pop() ?? '';
     if (name === 'abort') {
-      add(statusValues(positional[0] ?? kw('code')), 'abort()', { anchor: n });
+      // werkzeug passes abort()'s keywords to the exception, which turns them into headers.
+      const adds: TrackedHeader[] = [];
+      if (kw('valid_methods')) adds.push('allow');
+      if (kw('retry_after')) adds.push('retry-after');
+      if (kw('www_authenticate')) adds.push('www-authenticate');
+      const last = callArgs[callArgs.length - 1];
+      const headerEdit = (h: string, v: string): OffsetEdit[] | undefined => {
+        if (!last) return undefined;
+        if (h === 'Allow') return [{ start: last.endIndex, end: last.endIndex, newText: `, valid_methods=[${v.split(/,\s*/).map(quote).join(', ')}]` }];
+        if (h === 'Retry-After' && /^\d+$/.test(v)) return [{ start: last.endIndex, end: last.endIndex, newText: `, retry_after=${v}` }];
+        return undefined;
+      };
+      add(statusValues(positional[0] ?? kw('code')), 'abort()', { anchor: n, addsHeaders: adds, headerEdit });
       return;
     }
     if (name === 'make_response') {

@@ -128,8 +128,39 @@ function compare(left: Node, right: Node): Condition {
   return comparisonOf(names(left), names(right));
 }
 
+/** Whether a statement leaves the method: `return`, `raise`, `redirect_to ... and return`. */
+function exits(statement: Node | null | undefined): boolean {
+  if (!statement) return false;
+  if (statement.type === 'then' || statement.type === 'body_statement') return exits(kids(statement).pop());
+  if (statement.type === 'return') return true;
+  if (statement.type === 'call' && !statement.childForFieldName('receiver') && statement.childForFieldName('method')?.text === 'raise') return true;
+  if (statement.type === 'binary' && /^(and|&&)$/.test(statement.childForFieldName('operator')?.type ?? '')) return exits(statement.childForFieldName('right'));
+  return false;
+}
+
 const dialect: Dialect = {
   handlerTypes: HANDLERS,
+  exitGuards(statement) {
+    const cond = statement.childForFieldName('condition');
+    if (!cond) return [];
+    switch (statement.type) {
+      case 'if_modifier':
+      case 'unless_modifier':
+        return exits(statement.childForFieldName('body')) ? [{ condition: condition(cond), holds: statement.type === 'unless_modifier' }] : [];
+      case 'unless':
+        return exits(statement.childForFieldName('consequence')) ? [{ condition: condition(cond), holds: true }] : [];
+      case 'if': {
+        const guards: Guard[] = [];
+        for (let s: Node | null | undefined = statement; s && (s.type === 'if' || s.type === 'elsif'); s = s.childForFieldName('alternative')) {
+          const c = s.childForFieldName('condition');
+          if (c && exits(s.childForFieldName('consequence'))) guards.push({ condition: condition(c), holds: false });
+        }
+        return guards;
+      }
+      default:
+        return [];
+    }
+  },
   guardsAt(parent, child): Guard[] {
     const cond = parent.childForFieldName('condition');
     if (!cond) return [];

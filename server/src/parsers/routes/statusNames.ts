@@ -36,7 +36,7 @@ const NAMES: [number, string[]][] = [
   [404, ['Not Found']],
   [405, ['Method Not Allowed']],
   [406, ['Not Acceptable']],
-  [407, ['Proxy Authentication Required']],
+  [407, ['Proxy Authentication Required', 'Proxy Auth Required']],
   [408, ['Request Timeout']],
   [409, ['Conflict']],
   [410, ['Gone']],

@@ -50,6 +50,11 @@ export interface Dialect {
   handlerTypes: ReadonlySet<string>;
   /** Guards that `parent` puts on `child` (an if's consequence, an else, a switch case ...). */
   guardsAt(parent: Node, child: Node): Guard[];
+  /**
+   * Guards that an earlier statement puts on the ones after it by leaving the function:
+   * after `if (!req.user) return ...;` the user is there (guard `!req.user`, holds false).
+   */
+  exitGuards(statement: Node): Guard[];
 }
 
 /**
@@ -64,6 +69,7 @@ export function enclosing(node: Node, dialect: Dialect): { guards: Guard[]; scop
   for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
     if (dialect.handlerTypes.has(parent.type)) scopes.push({ start: parent.startIndex, end: parent.endIndex });
     guards.push(...dialect.guardsAt(parent, child));
+    for (let s = child.previousNamedSibling; s; s = s.previousNamedSibling) guards.push(...dialect.exitGuards(s));
   }
   return { guards, scopes };
 }
