@@ -70,24 +70,26 @@ function initRuntime(): Promise<boolean> {
 export function loadGrammar(id: GrammarId): Promise<Language | undefined> {
   let pending = languages.get(id);
   if (!pending) {
-    pending = (async () => {
-      if (!(await initRuntime())) return undefined;
-      const { pkg, file } = GRAMMAR_FILES[id];
-      const wasm = locateWasm(pkg, file);
-      if (!wasm) {
-        logOnce(id, `grammar ${file} not found; ${id} route files are not analysed`);
-        return undefined;
-      }
-      try {
-        return await Language.load(wasm);
-      } catch (err) {
-        logOnce(id, `grammar ${file} failed to load (${(err as Error).message}); ${id} route files are not analysed`);
-        return undefined;
-      }
-    })();
+    const { pkg, file } = GRAMMAR_FILES[id];
+    pending = loadGrammarFile(id, locateWasm(pkg, file), file);
     languages.set(id, pending);
   }
   return pending;
+}
+
+/** Loads one grammar file; any failure is logged once under `key` and gives undefined. */
+export async function loadGrammarFile(key: string, wasm: string | undefined, label = wasm ?? key): Promise<Language | undefined> {
+  if (!(await initRuntime())) return undefined;
+  if (!wasm) {
+    logOnce(key, `grammar ${label} not found; ${key} route files are not analysed`);
+    return undefined;
+  }
+  try {
+    return await Language.load(wasm);
+  } catch (err) {
+    logOnce(key, `grammar ${label} failed to load (${(err as Error).message}); ${key} route files are not analysed`);
+    return undefined;
+  }
 }
 
 /** Whether the runtime has been touched at all (the benchmark checks that plain files never do). */

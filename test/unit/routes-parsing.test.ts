@@ -1,0 +1,126 @@
+/**
+ * Route-file parsing: qualification before any parse, incremental reuse of the previous tree,
+ * symbolic status names in every spelling, and failure to load a grammar never throwing.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { Parser } from 'web-tree-sitter';
+import { loadGrammar, loadGrammarFile } from '../../server/src/parsers/routes/grammars';
+import { diffEdit, parseStats, parseWithReuse } from '../../server/src/parsers/routes/incremental';
+import { parseRouteFile } from '../../server/src/parsers/routes';
+import { looksLikeRouteFile } from '../../server/src/parsers/routes/qualify';
+import { codeForName, codeForPrefixedName } from '../../server/src/parsers/routes/statusNames';
+
+describe('route-file qualification', () => {
+  it('recognises framework imports and response objects', () => {
+    assert.ok(looksLikeRouteFile("import express from 'express';", 'javascript'));
+    assert.ok(looksLikeRouteFile('module.exports = (req, res) => res.status(403).end();', 'javascript'));
+    assert.ok(looksLikeRouteFile("import { NextResponse } from 'next/server';", 'javascript'));
+    assert.ok(looksLikeRouteFile('from fastapi import FastAPI', 'python'));
+    assert.ok(looksLikeRouteFile('<?php\nabort(403);', 'php'));
+    assert.ok(looksLikeRouteFile('class A < ApplicationController\nend', 'ruby'));
+    assert.ok(looksLikeRouteFile('import "net/http"', 'go'));
+  });
+  it('leaves ordinary code alone', () => {
+    assert.ok(!looksLikeRouteFile('export function add(a: number, b: number) { return a + b; }', 'javascript'));
+    assert.ok(!looksLikeRouteFile('def add(a, b):\n    return a + b\n', 'python'));
+    assert.ok(!looksLikeRouteFile('package maths\n\nfunc Add(a, b int) int { return a + b }\n', 'go'));
+  });
+  it('never parses a file that does not qualify', async () => {
+    const before = parseStats.full + parseStats.incremental;
+    const file = await parseRouteFile('file:///plain.ts', 'typescript', 'export const x = 403;\nsetTimeout(() => {}, 403);\n');
+    assert.equal(file.qualifies, false);
+    assert.equal(parseStats.full + parseStats.incremental, before);
+  });
+});
+
+describe('incremental parsing', () => {
+  it('computes the edit between two texts', () => {
+    assert.equal(diffEdit('abc', 'abc'), undefined);
+    const e = diffEdit('line1\nres.status(403);\n', 'line1\nres.status(401);\n')!;
+    assert.deepEqual([e.startIndex, e.oldEndIndex, e.newEndIndex], [19, 20, 20]);
+    assert.deepEqual(e.startPosition, { row: 1, column: 13 });
+  });
+
+  it('reuses the previous tree and gets the same tree as a fresh parse', async () => {
+    const language = (await loadGrammar('typescript'))!;
+    const fresh = new Parser();
+    fresh.setLanguage(language);
+    let text = "import express from 'express';\nconst app = express();\napp.get('/', (req, res) => {\n  if (!req.user) return res.status(403).end();\n  res.send('ok');\n});\n";
+    const uri = 'file:///incremental.ts';
+    parseWithReuse(uri, 'typescript', language, text);
+    const incrementalBefore = parseStats.incremental;
+    // Deterministic pseudo-random edits: inserts, deletions, replacements, multi-byte characters.
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const pieces = ['403', '401', '\n', ' if (x) { y(); }', "'é😀'", '(', '}', 'res.sendStatus(429);', ''];
+    let changes = 0;
+    for (let i = 0; i < 60; i++) {
+      const start = random(text.length + 1);
+      const end = Math.min(text.length, start + random(8));
+      const next = text.slice(0, start) + pieces[random(pieces.length)] + text.slice(end);
+      if (next !== text) changes++;
+      text = next;
+      const tree = parseWithReuse(uri, 'typescript', language, text)!;
+      const expected = fresh.parse(text)!;
+      assert.equal(tree.rootNode.toString(), expected.rootNode.toString(), `edit ${i} diverged`);
+      expected.delete();
+    }
+    assert.equal(parseStats.incremental - incrementalBefore, changes);
+    fresh.delete();
+  });
+
+  it('keeps hover offsets right after an edit before the status', async () => {
+    const uri = 'file:///shift.js';
+    const v1 = "const express = require('express');\napp.get('/', (req, res) => res.status(403).end());\n";
+    const v2 = "// a comment with é and 😀\n" + v1;
+    await parseRouteFile(uri, 'javascript', v1);
+    const file = await parseRouteFile(uri, 'javascript', v2);
+    const site = file.sites.find((s) => s.code === 403)!;
+    assert.equal(v2.slice(site.start, site.end), '403');
+  });
+});
+
+describe('symbolic status names', () => {
+  it('resolves every spelling of the reason phrase', () => {
+    const cases: [string, number][] = [
+      ['FORBIDDEN', 403], ['Forbidden', 403], ['forbidden', 403], ['unprocessable_entity', 422], ['unprocessable_content', 422],
+      ['payload_too_large', 413], ['content_too_large', 413], ['REQUEST_TOO_LONG', 413], ['RequestEntityTooLarge', 413],
+      ['TOO_MANY_REQUESTS', 429], ['I_AM_A_TEAPOT', 418], ['IM_A_TEAPOT', 418], ['Teapot', 418], ['MOVED_TEMPORARILY', 302],
+      ['URI_TOO_LONG', 414], ['RequestURITooLong', 414], ['requested_range_not_satisfiable', 416], ['ProxyAuthRequired', 407],
+      ['NonAuthoritativeInfo', 203], ['HTTPVersionNotSupported', 505],
+    ];
+    for (const [name, code] of cases) assert.equal(codeForName(name), code, name);
+    assert.equal(codeForName('banana'), undefined);
+  });
+  it('resolves prefixed constants', () => {
+    assert.equal(codeForPrefixedName('HTTP_403_FORBIDDEN'), 403);
+    assert.equal(codeForPrefixedName('HTTP_401_UNAUTHORIZED'), 401);
+    assert.equal(codeForPrefixedName('HTTP_FORBIDDEN'), 403);
+    assert.equal(codeForPrefixedName('HTTP_UNPROCESSABLE_ENTITY'), 422);
+    assert.equal(codeForPrefixedName('StatusForbidden'), 403);
+    assert.equal(codeForPrefixedName('StatusTooManyRequests'), 429);
+    assert.equal(codeForPrefixedName('StatusText'), undefined);
+  });
+});
+
+describe('grammar failures', () => {
+  it('gives undefined (no exception) for a missing or broken grammar', async () => {
+    const broken = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'statuslens-')), 'broken.wasm');
+    fs.writeFileSync(broken, 'not wasm');
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (m: string) => errors.push(m);
+    try {
+      assert.equal(await loadGrammarFile('test-missing', undefined), undefined);
+      assert.equal(await loadGrammarFile('test-broken', broken), undefined);
+      assert.equal(await loadGrammarFile('test-broken', broken), undefined);
+    } finally {
+      console.error = original;
+    }
+    assert.equal(errors.filter((e) => e.includes('test-broken')).length, 1, 'logged once');
+  });
+});
