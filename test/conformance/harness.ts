@@ -163,18 +163,30 @@ export function removeSandbox(sandbox: Sandbox): void {
 
 // ------------------------------------------------------------------ ports and processes
 
-/** A port the OS considers free on 127.0.0.1 right now (it may be taken again before we bind). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.once('error', reject);
-    probe.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => (port ? resolve(port) : reject(new Error('the OS gave no port'))));
-    });
+/**
+ * `count` distinct ports the OS considers free on 127.0.0.1 right now (bind port 0, read, close).
+ * They may be taken again before the server binds them: callers retry on EADDRINUSE.
+ */
+export async function freePorts(count = 1): Promise<number[]> {
+  const probes = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<net.Server>((resolve, reject) => {
+          const probe = net.createServer();
+          probe.unref();
+          probe.once('error', reject);
+          probe.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => resolve(probe));
+        }),
+    ),
+  );
+  const ports = probes.map((p) => {
+    const address = p.address();
+    return typeof address === 'object' && address ? address.port : 0;
   });
+  await Promise.all(probes.map((p) => new Promise<void>((resolve) => p.close(() => resolve()))));
+  if (ports.some((p) => !p)) throw new Error('the OS gave no port');
+  return ports;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -254,7 +266,10 @@ function run(bin: string, args: string[], timeoutMs = 15_000): Promise<RunResult
 export interface RunningServer {
   kind: ServerKind;
   name: string;
+  /** The first of `ports`. */
   port: number;
+  /** Every port the server listens on, in the order the config builder received them. */
+  ports: number[];
   pid: number;
   /** Text of the server's error log so far. */
   errorLog(): string;
@@ -339,15 +354,16 @@ export async function nginxTest(sandbox: Sandbox, name: string, config: string):
  * Writes `config(port)`, checks it with `nginx -t`, starts nginx (it daemonizes) and waits
  * until the master listens. A port taken in between is retried with a fresh one.
  */
-export async function startNginx(sandbox: Sandbox, name: string, config: (port: number) => string): Promise<RunningServer> {
+export async function startNginx(sandbox: Sandbox, name: string, config: (port: number, ...more: number[]) => string, portCount = 1): Promise<RunningServer> {
   const bin = binaryOf('nginx');
   const p = sandbox.nginxPrefix;
   const conf = path.join(p, 'conf', `${name}.conf`);
   const pidFile = path.join(p, 'logs', `${name}.pid`);
   const errorLog = path.join(p, 'logs', `${name}.error.log`);
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const text = config(port);
+    const ports = await freePorts(portCount);
+    const port = ports[0]!;
+    const text = config(port, ...ports.slice(1));
     assert.ok(text.includes(`pid ${pidFile};`), `config ${name} must use the sandbox pid file ${pidFile}`);
     write(conf, text);
     fs.rmSync(pidFile, { force: true });
@@ -362,6 +378,7 @@ export async function startNginx(sandbox: Sandbox, name: string, config: (port: 
       kind: 'nginx',
       name,
       port,
+      ports,
       pid,
       errorLog: () => (fs.existsSync(errorLog) ? fs.readFileSync(errorLog, 'utf8') : ''),
       stop: async () => {
@@ -371,7 +388,7 @@ export async function startNginx(sandbox: Sandbox, name: string, config: (port: 
     };
     running.add(server);
     try {
-      await waitUntilListening(pid, 'nginx', port);
+      for (const p of ports) await waitUntilListening(pid, 'nginx', p);
     } catch (error) {
       await server.stop();
       throw error;
@@ -431,7 +448,7 @@ export async function apacheTest(sandbox: Sandbox, name: string, config: string)
 }
 
 /** Like startNginx for Apache (`apache2 -f <conf> -k start`, mpm_prefork). */
-export async function startApache(sandbox: Sandbox, name: string, config: (port: number) => string): Promise<RunningServer> {
+export async function startApache(sandbox: Sandbox, name: string, config: (port: number, ...more: number[]) => string, portCount = 1): Promise<RunningServer> {
   const bin = binaryOf('apache');
   const a = sandbox.apacheRoot;
   const conf = path.join(a, 'conf', `${name}.conf`);
@@ -439,8 +456,9 @@ export async function startApache(sandbox: Sandbox, name: string, config: (port:
   const errorLog = path.join(a, 'logs', `${name}.error.log`);
   const readLog = () => (fs.existsSync(errorLog) ? fs.readFileSync(errorLog, 'utf8') : '');
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const text = config(port);
+    const ports = await freePorts(portCount);
+    const port = ports[0]!;
+    const text = config(port, ...ports.slice(1));
     assert.ok(text.includes(`PidFile "${pidFile}"`), `config ${name} must use the sandbox pid file ${pidFile}`);
     write(conf, text);
     fs.rmSync(pidFile, { force: true });
@@ -459,6 +477,7 @@ export async function startApache(sandbox: Sandbox, name: string, config: (port:
       kind: 'apache',
       name,
       port,
+      ports,
       pid,
       errorLog: readLog,
       stop: async () => {
@@ -468,7 +487,7 @@ export async function startApache(sandbox: Sandbox, name: string, config: (port:
     };
     running.add(server);
     try {
-      await waitUntilListening(pid, 'apache2', port);
+      for (const p of ports) await waitUntilListening(pid, 'apache2', p);
     } catch (error) {
       await server.stop();
       throw error;
@@ -553,9 +572,10 @@ export function request(port: number, spec: RequestSpec): Promise<Observed> {
 
 /**
  * A request whose response stays open (a slow download): resolves once the status line and
- * headers arrived. `close()` drops the connection.
+ * headers arrived. With `stall`, the body is never read, so a large response keeps the
+ * connection busy (socket buffers full) until `close()` drops it.
  */
-export function openDownload(port: number, spec: RequestSpec): Promise<{ status: number; close(): void }> {
+export function openDownload(port: number, spec: RequestSpec, options: { stall?: boolean } = {}): Promise<{ status: number; close(): void }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path: spec.path, method: spec.method ?? 'GET', agent: false, timeout: spec.timeoutMs ?? 5000 });
     req.on('timeout', () => {
@@ -565,7 +585,7 @@ export function openDownload(port: number, spec: RequestSpec): Promise<{ status:
     req.on('error', reject);
     req.on('response', (res) => {
       res.on('error', () => undefined); // close() aborts on purpose
-      res.resume();
+      if (!options.stall) res.resume();
       resolve({ status: res.statusCode ?? 0, close: () => req.destroy() });
     });
     req.end();

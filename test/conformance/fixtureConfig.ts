@@ -1,0 +1,203 @@
+/**
+ * Turns a rule fixture (a config written for a real machine: `listen 127.0.0.1:18180`,
+ * `root /var/www`, `auth_basic_user_file /etc/nginx/htpasswd`, `proxy_pass http://127.0.0.1:9000`)
+ * into one that runs in the conformance sandbox, using the project's own parser for exact offsets:
+ *
+ * - main context: our `user`/`pid`/`error_log`/`daemon` lines replace the fixture's;
+ * - `http`: sandbox log and temp paths, and a default `root` for servers without one;
+ * - every `listen` becomes `127.0.0.1:<port the OS gave us>` (one per distinct fixture port),
+ *   and a `server` without `listen` gets one (nginx would otherwise bind *:80);
+ * - absolute `root`/`alias` paths move under `<sandbox>/site/…`, where a small site is created;
+ * - `auth_basic_user_file` points at the sandbox htpasswd (alice/secret);
+ * - upstreams (`proxy_pass`, `fastcgi_pass`…) point at a unix socket that does not exist, so they
+ *   fail with 502 without touching the network;
+ * - a `stream` block is dropped when the nginx build has no stream module (Debian ships it as
+ *   libnginx-mod-stream), with a note.
+ * Anything it cannot place safely (`include`, `ssl`) throws, so a scenario never runs a config
+ * that differs from the fixture in ways nobody sees.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type NginxDirective, parseNginx, walkNginx } from '../../server/src/parsers/nginx';
+import { applyEdits } from '../../server/src/rules/text';
+import type { Sandbox } from './harness';
+
+export interface Edit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+const STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
+const UPSTREAM_DIRECTIVES = new Set(['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass']);
+/** Files every mapped docroot gets (relative path → content). */
+export const SITE_FILES: Record<string, string> = {
+  'index.html': 'site index\n',
+  'custom.html': 'custom error page\n',
+  '50x.html': 'custom 50x page\n',
+  'x.html': 'x page\n',
+  'errors/403.html': 'custom 403 page\n',
+  'admin/index.html': 'admin area\n',
+  'public/index.html': 'public area\n',
+  'public/secret/index.html': 'public secret\n',
+  'secret/file.txt': 'secret file\n',
+  'a/index.html': 'a\n',
+  'b/index.html': 'b\n',
+  'c/index.html': 'c\n',
+  'readonly/index.html': 'read only\n',
+  'static/index.html': 'static\n',
+  'office/index.html': 'office\n',
+  'members/index.html': 'members\n',
+  'downloads/file.bin': 'download\n',
+  '.git/config': '[core] bare = false\n',
+  '.env': 'SECRET=1\n',
+  '.htpasswd': 'bob:LEAKEDHASH\n',
+  '.well-known/security.txt': 'Contact: mailto:security@example.invalid\n',
+  '.well-known/acme-challenge/token': 'acme token\n',
+};
+
+/** Distinct ports of the fixture's `listen` directives, in order; 80 stands for a server without `listen`. */
+export function nginxFixturePorts(text: string): number[] {
+  const tree = parseNginx(text);
+  const ports: number[] = [];
+  const add = (p: number) => {
+    if (!ports.includes(p)) ports.push(p);
+  };
+  const streamAvailable = fs.existsSync(STREAM_MODULE);
+  for (const d of walkNginx(tree.directives)) {
+    if (isUnder(d, 'stream') && !streamAvailable) continue; // the block is dropped (see adaptNginxFixture)
+    if (d.name === 'listen' && d.args[0]) add(listenPort(d.args[0].value));
+    if (d.name === 'server' && d.block && isHttpServer(d) && !d.block.children.some((c) => c.name === 'listen')) add(80);
+  }
+  return ports.length ? ports : [80];
+}
+
+function listenPort(value: string): number {
+  const m = /(?:^|:)(\d+)$/.exec(value);
+  if (!m) throw new Error(`conformance: cannot place "listen ${value}" on 127.0.0.1 (unix sockets and named hosts are not supported)`);
+  return Number(m[1]);
+}
+
+function isHttpServer(d: NginxDirective): boolean {
+  return d.parent?.name === 'http';
+}
+
+function isUnder(d: NginxDirective, name: string): boolean {
+  for (let p = d.parent; p; p = p.parent) if (p.name === name) return true;
+  return false;
+}
+
+export interface AdaptedConfig {
+  text: string;
+  /** What was changed beyond paths and ports, for the output. */
+  notes: string[];
+  /** Docroots the config uses (created with SITE_FILES). */
+  docroots: string[];
+}
+
+export interface NginxAdaptOptions {
+  sandbox: Sandbox;
+  /** Config name: log and pid file names. */
+  name: string;
+  /** Fixture port → sandbox port. */
+  ports: Map<number, number>;
+  /** Where absolute fixture paths (`/var/www/a`) are re-rooted. */
+  siteRoot: string;
+}
+
+const q = (value: string) => (/[\s;{}"'#$]/.test(value) ? `"${value.replace(/(["\\])/g, '\\$1')}"` : value);
+
+export function adaptNginxFixture(text: string, o: NginxAdaptOptions): AdaptedConfig {
+  const tree = parseNginx(text);
+  if (tree.errors.length) throw new Error(`conformance: the fixture does not parse: ${tree.errors[0]!.message}`);
+  const p = o.sandbox.nginxPrefix;
+  const edits: Edit[] = [];
+  const notes: string[] = [];
+  const docroots = new Set<string>();
+  const mapPath = (value: string) => path.join(o.siteRoot, path.isAbsolute(value) ? value : path.join('prefix', value));
+  const defaultRoot = path.join(o.siteRoot, 'default');
+  const port = (original: number) => {
+    const mapped = o.ports.get(original);
+    if (!mapped) throw new Error(`conformance: no sandbox port for fixture port ${original}`);
+    return mapped;
+  };
+  const replaceArgs = (d: NginxDirective, args: string[]) => {
+    const first = d.args[0];
+    const last = d.args[d.args.length - 1];
+    if (!first || !last) edits.push({ start: d.nameEnd, end: d.nameEnd, newText: ` ${args.join(' ')}` });
+    else edits.push({ start: first.start, end: last.end, newText: args.join(' ') });
+  };
+  const remove = (d: NginxDirective) => edits.push({ start: d.start, end: d.end, newText: '' });
+
+  const top = tree.directives;
+  const hasStream = top.some((d) => d.name === 'stream');
+  const streamAvailable = fs.existsSync(STREAM_MODULE);
+  const main = [
+    `# adapted by test/conformance for the sandbox`,
+    ...(hasStream && streamAvailable ? [`load_module ${STREAM_MODULE};`] : []),
+    'user www-data;',
+    'worker_processes 1;',
+    'daemon on;',
+    `pid ${p}/logs/${o.name}.pid;`,
+    `error_log ${p}/logs/${o.name}.error.log info;`,
+    ...(top.some((d) => d.name === 'events') ? [] : ['events { worker_connections 64; }']),
+    '',
+  ].join('\n');
+  edits.push({ start: 0, end: 0, newText: main });
+
+  for (const d of walkNginx(top)) {
+    const args = d.args.map((a) => a.value);
+    if (!d.parent && ['user', 'pid', 'error_log', 'daemon', 'worker_processes', 'master_process'].includes(d.name)) remove(d);
+    else if (d.name === 'stream' && !d.parent && !streamAvailable) {
+      remove(d);
+      notes.push('stream block dropped: this nginx has no ngx_stream_module');
+    } else if (isUnder(d, 'stream') && !streamAvailable) continue;
+    else if (d.name === 'http' && d.block) {
+      const httpRoot = d.block.children.some((c) => c.name === 'root');
+      const lines = [
+        `access_log ${p}/logs/${o.name}.access.log;`,
+        ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${p}/tmp/${t};`),
+        ...(d.block.children.some((c) => c.name === 'default_type') ? [] : ['default_type text/plain;']),
+        ...(httpRoot ? [] : [`root ${defaultRoot};`]),
+      ];
+      if (!httpRoot) docroots.add(defaultRoot);
+      edits.push({ start: d.block.start + 1, end: d.block.start + 1, newText: `\n    ${lines.join('\n    ')}` });
+    } else if (d.name === 'server' && d.block && isHttpServer(d) && !d.block.children.some((c) => c.name === 'listen')) {
+      edits.push({ start: d.block.start + 1, end: d.block.start + 1, newText: `\n        listen 127.0.0.1:${port(80)};` });
+    } else if (d.name === 'listen' && args[0]) {
+      if (args.includes('ssl') || args.includes('quic') || args.includes('http2')) throw new Error(`conformance: "listen ${args.join(' ')}" needs TLS, which the adapter does not set up`);
+      replaceArgs(d, [`127.0.0.1:${port(listenPort(args[0]))}`, ...args.slice(1).filter((a) => !/^(reuseport|ipv6only=)/.test(a))]);
+    } else if ((d.name === 'root' || d.name === 'alias') && args[0] !== undefined) {
+      if (args[0].includes('$')) throw new Error(`conformance: "${d.name} ${args[0]}" has variables; the adapter cannot re-root it`);
+      const mapped = mapPath(args[0]);
+      docroots.add(d.name === 'alias' ? path.dirname(mapped) : mapped);
+      replaceArgs(d, [q(mapped) + (args[0].endsWith('/') ? '/' : '')]);
+    } else if (d.name === 'auth_basic_user_file') replaceArgs(d, [o.sandbox.htpasswd]);
+    else if (d.name === 'access_log' || d.name === 'error_log') {
+      if (args[0] !== 'off') replaceArgs(d, [`${p}/logs/${o.name}.${d.name === 'access_log' ? 'access' : 'error'}.extra.log`, ...args.slice(1)]);
+    } else if (UPSTREAM_DIRECTIVES.has(d.name) && args[0]) {
+      const dead = path.join(o.sandbox.root, 'no-such-upstream.sock');
+      if (isUnder(d, 'stream')) replaceArgs(d, [`unix:${dead}`]);
+      else {
+        const m = /^(\w+):\/\/[^/]+(\/.*)?$/.exec(args[0]);
+        if (!m) throw new Error(`conformance: cannot redirect "${d.name} ${args[0]}" to a dead socket`);
+        replaceArgs(d, [`${m[1]}://unix:${dead}:${m[2] ?? ''}`.replace(/:$/, '')]);
+      }
+    } else if (d.name === 'include') {
+      if (args[0] === 'mime.types') replaceArgs(d, ['/etc/nginx/mime.types']);
+      else throw new Error(`conformance: "include ${args[0]}" is not supported by the fixture adapter`);
+    } else if (/^ssl_/.test(d.name)) throw new Error(`conformance: "${d.name}" needs TLS, which the adapter does not set up`);
+  }
+  return { text: applyEdits(text, edits), notes, docroots: [...docroots] };
+}
+
+/** Creates SITE_FILES (and `extra`) under every docroot of an adapted config. */
+export function populateDocroots(docroots: string[], extra: Record<string, string | Buffer> = {}): void {
+  for (const root of docroots) {
+    for (const [file, content] of Object.entries({ ...SITE_FILES, ...extra })) {
+      const target = path.join(root, file);
+      fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o755 });
+      fs.writeFileSync(target, content, { mode: 0o644 });
+    }
+  }
+}
