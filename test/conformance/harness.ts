@@ -710,7 +710,16 @@ export class ResultTable {
 }
 
 export function describeRequest(spec: RequestSpec): string {
-  const extras = [spec.host ? `Host ${spec.host}` : '', spec.auth ? `as ${spec.auth.split(':')[0]}:${spec.auth.endsWith(`:${HTPASSWD_PASSWORD}`) ? 'good' : 'bad'}-pw` : '', spec.from ? `from ${spec.from}` : '']
+  const credentials = (userPass: string) => {
+    const [user, password] = userPass.split(':');
+    return `${user}:${password === HTPASSWD_PASSWORD ? 'good' : 'bad'}-pw`;
+  };
+  const headers = Object.entries(spec.headers ?? {}).map(([name, value]) => {
+    const basic = /^Basic (.+)$/.exec(value);
+    if (basic) return `${name} ${credentials(Buffer.from(basic[1]!, 'base64').toString())}`;
+    return value.length > 40 ? `${name} of ${value.length} bytes` : `${name}: ${value}`;
+  });
+  const extras = [spec.host ? `Host ${spec.host}` : '', spec.auth ? `as ${credentials(spec.auth)}` : '', ...headers, spec.from ? `from ${spec.from}` : '']
     .filter(Boolean)
     .join(', ');
   return `${spec.method ?? 'GET'} ${spec.path}${extras ? ` (${extras})` : ''}`;

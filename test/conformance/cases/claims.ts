@@ -284,6 +284,8 @@ export const claimCases: ConformanceCase[] = [
           await ctx.check(s, { path: target }, { status: 407, headers: { 'Proxy-Authenticate': 'Basic realm="proxy"' } });
           await ctx.check(s, { path: target, headers: { 'Proxy-Authorization': basic('wrong') } }, { status: 407, headers: { 'Proxy-Authenticate': 'Basic realm="proxy"' } });
           await ctx.expectLog(s, /AH01617: user alice: authentication failure for "http:\/\/127\.0\.0\.1:\d+\/index\.html": Password Mismatch/);
+          await ctx.check(s, { path: target, headers: { 'Proxy-Authorization': `Basic ${Buffer.from('mallory:x').toString('base64')}` } }, { status: 407, headers: { 'Proxy-Authenticate': 'Basic realm="proxy"' } });
+          await ctx.expectLog(s, /AH01618: user mallory not found/);
           await ctx.check(s, { path: target, headers: { 'Proxy-Authorization': basic(HTPASSWD_PASSWORD) } }, { status: 200, body: /^hello A7/ });
         },
         { modules: ['authz_core', 'authz_user', 'authn_core', 'authn_file', 'auth_basic', 'proxy', 'proxy_http'] },
