@@ -298,6 +298,16 @@ function blockStatement(node: Node): Node | undefined {
   return n;
 }
 
+/** Whether a node sits in the `handler` option of `rateLimit({...})` (express-rate-limit). */
+function rateLimitHandler(node: Node): boolean {
+  for (let n = node.parent; n; n = n.parent) {
+    if (n.type !== 'pair' || !/^(handler|onLimitReached)$/.test(n.childForFieldName('key')?.text ?? '')) continue;
+    const call = n.parent?.parent?.parent;
+    if (call?.type === 'call_expression' && /^(rateLimit|RateLimit|slowDown|expressRateLimit|limiter)$/.test(names(call.childForFieldName('function')).pop() ?? '')) return true;
+  }
+  return false;
+}
+
 // ---- Producers --------------------------------------------------------------------------
 
 export interface Extracted {
@@ -313,7 +323,9 @@ export function extractJavaScript(root: Node, text: string): Extracted {
   const add = (values: StatusValue[], producer: string, options: SiteOptions = {}) => {
     for (const v of values) {
       const extraGuards = [...(options.extraGuards ?? []), ...(v.guard ? [v.guard] : [])];
-      sites.push(makeSite(v.node, v.code, producer, dialect, { respell: v.respell, ...options, extraGuards }));
+      // express-rate-limit sets Retry-After itself before it calls the `handler` option.
+      const adds = rateLimitHandler(v.node) ? [...(options.addsHeaders ?? []), 'retry-after' as const] : options.addsHeaders;
+      sites.push(makeSite(v.node, v.code, producer, dialect, { respell: v.respell, ...options, extraGuards, ...(adds ? { addsHeaders: adds } : {}) }));
     }
   };
 

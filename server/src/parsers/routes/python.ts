@@ -403,8 +403,12 @@ export function extractPython(root: Node, text: string): Extracted {
       return;
     }
     if (named(fn, n, callArgs, argumentList)) return;
+    // `status=`/`status_code=` make a status only on responses, exceptions and route decorators
+    // (`@app.post("/", status_code=201)`), not in `assertContains(r, "x", status_code=401)` or `Mock(status_code=200)`.
+    const responseLike = /Response$|Exception$|Error$|^HTTPException$/.test(name);
+    const decorator = n.parent?.type === 'decorator' && /^(get|post|put|patch|delete|head|options|route|api_route|websocket)$/.test(name);
+    if (!responseLike && !decorator) return;
     const keyword = kw('status_code') ?? kw('status');
-    const responseLike = /Response$|Exception$|^HTTPException$/.test(name);
     const headerEdit = responseLike ? kwargHeaders(argumentList, callArgs) : undefined;
     if (keyword) {
       add(statusValues(keyword), `${name}()`, { anchor: n, headerEdit });
@@ -439,6 +443,8 @@ export function extractPython(root: Node, text: string): Extracted {
     const left = n.childForFieldName('left');
     if (left?.type !== 'attribute' || left.childForFieldName('attribute')?.text !== 'status_code') return;
     const object = left.childForFieldName('object')!;
+    // A response object, not a mock's (`mock_post.return_value.status_code = 429` in tests).
+    if (!/^(response|resp|res|rv|r|http_response)$/i.test(names(object).pop() ?? '')) return;
     const statement = n.parent?.type === 'expression_statement' && n.parent.parent?.type === 'block' ? n.parent : undefined;
     const headerEdit = (h: string, v: string) => (statement ? insertStatementBefore(text, statement, `${object.text}.headers[${quote(h)}] = ${quote(v)}`) : undefined);
     add(statusValues(n.childForFieldName('right')), 'status_code =', { anchor: n, headerEdit });

@@ -126,7 +126,9 @@ export function classifyName(name: string): NameKind {
   if (ANONYMOUS.has(n)) return 'anonymous';
   if (AUTHENTICATED.has(n)) return 'authenticated';
   if (PERMISSION.has(n) || PERMISSION_PIECES.some((p) => n.includes(p))) return 'permission';
-  if (IDENTITY.has(n) || /(user|token|session)$/.test(n)) return 'identity';
+  // Compounds count when they name the signed-in user or its credential (`currentUser`, `accessToken`),
+  // not any token kept in a session (`add_github_token`, `csrfToken`).
+  if (IDENTITY.has(n) || (/user$/.test(n) && !/(new|other|target|super|add|create|invite)user$/.test(n)) || /^(access|auth|id|bearer|session|api|jwt|user|login)token$/.test(n)) return 'identity';
   return 'other';
 }
 
