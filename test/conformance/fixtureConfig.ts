@@ -18,6 +18,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseApache, walkApache } from '../../server/src/parsers/apache';
 import { type NginxDirective, parseNginx, walkNginx } from '../../server/src/parsers/nginx';
 import { applyEdits } from '../../server/src/rules/text';
 import type { Sandbox } from './harness';
@@ -52,6 +53,7 @@ export const SITE_FILES: Record<string, string> = {
   '.git/config': '[core] bare = false\n',
   '.env': 'SECRET=1\n',
   '.htpasswd': 'bob:LEAKEDHASH\n',
+  '.htaccess': '# LEAKED .htaccess contents\n',
   '.well-known/security.txt': 'Contact: mailto:security@example.invalid\n',
   '.well-known/acme-challenge/token': 'acme token\n',
 };
@@ -93,6 +95,8 @@ export interface AdaptedConfig {
   notes: string[];
   /** Docroots the config uses (created with SITE_FILES). */
   docroots: string[];
+  /** Other folders the config names (created empty when missing). */
+  folders?: string[];
 }
 
 export interface NginxAdaptOptions {
@@ -191,8 +195,9 @@ export function adaptNginxFixture(text: string, o: NginxAdaptOptions): AdaptedCo
   return { text: applyEdits(text, edits), notes, docroots: [...docroots] };
 }
 
-/** Creates SITE_FILES (and `extra`) under every docroot of an adapted config. */
-export function populateDocroots(docroots: string[], extra: Record<string, string | Buffer> = {}): void {
+/** Creates SITE_FILES (and `extra`) under every docroot of an adapted config, and its other folders. */
+export function populateDocroots(docroots: string[], extra: Record<string, string | Buffer> = {}, folders: string[] = []): void {
+  for (const folder of folders) fs.mkdirSync(folder, { recursive: true, mode: 0o755 });
   for (const root of docroots) {
     for (const [file, content] of Object.entries({ ...SITE_FILES, ...extra })) {
       const target = path.join(root, file);
@@ -200,4 +205,94 @@ export function populateDocroots(docroots: string[], extra: Record<string, strin
       fs.writeFileSync(target, content, { mode: 0o644 });
     }
   }
+}
+
+// ------------------------------------------------------------------ Apache
+
+/** Fixture path prefixes that are re-rooted under the scenario's site directory. */
+const APACHE_PATH_PREFIXES = ['/srv/', '/var/www', '/tmp', '/etc/apache2/', '/usr/local/apache2/htdocs'];
+/** Server-context directives the sandbox skeleton owns; the fixture's top-level ones are dropped. */
+const APACHE_OWNED = new Set(['serverroot', 'pidfile', 'listen', 'errorlog', 'customlog', 'user', 'group', 'mutex', 'defaultruntimedir', 'loglevel', 'startservers']);
+
+export interface ApacheAdaptOptions {
+  sandbox: Sandbox;
+  name: string;
+  port: number;
+  siteRoot: string;
+  /** Modules the skeleton loads (the fixture's own LoadModule lines for them are dropped). */
+  modules: string[];
+}
+
+/** The site directory a fixture path lives at in the sandbox. */
+export function apacheSitePath(siteRoot: string, value: string): string | undefined {
+  return APACHE_PATH_PREFIXES.some((p) => value === p.replace(/\/$/, '') || value.startsWith(p)) ? path.join(siteRoot, value) : undefined;
+}
+
+/**
+ * An Apache server-config fixture (`.conf`) adapted to the sandbox: the ground truth's skeleton
+ * (ServerRoot, pid file, logs, `Listen 127.0.0.1:<port>`, modules) and `DocumentRoot <site>/srv/www`
+ * before the fixture; in the fixture, `<VirtualHost …:80>` → `*:<port>`, known absolute paths
+ * re-rooted, `AuthUserFile` → the sandbox htpasswd, the top-level directives the skeleton owns
+ * dropped. Directives inside sections are never dropped (a misplaced `Listen` is the point of
+ * some fixtures).
+ */
+export function adaptApacheConf(text: string, skeleton: string, o: ApacheAdaptOptions): AdaptedConfig {
+  const tree = parseApache(text);
+  const edits: Edit[] = [];
+  const docroots = new Set<string>([path.join(o.siteRoot, 'srv', 'www')]);
+  const folders = new Set<string>();
+  const quote = (v: string) => `"${v.replace(/(["\\])/g, '\\$1')}"`;
+  for (const d of walkApache(tree.directives)) {
+    const args = d.args;
+    if (!d.parent && APACHE_OWNED.has(d.lname)) {
+      edits.push({ start: d.start, end: d.end, newText: `# (sandbox) ${d.name} dropped` });
+      continue;
+    }
+    if (d.lname === 'loadmodule' && args[0] && o.modules.includes(args[0].value.replace(/_module$/, ''))) {
+      edits.push({ start: d.start, end: d.end, newText: `# (sandbox) ${d.name} ${args[0].value}: loaded by the skeleton` });
+      continue;
+    }
+    if (d.lname === 'include' || d.lname === 'includeoptional') throw new Error(`conformance: "${d.name}" is not supported by the fixture adapter`);
+    if (d.lname === 'virtualhost') {
+      for (const a of args) edits.push({ start: a.start, end: a.end, newText: `*:${o.port}` });
+      continue;
+    }
+    if (d.lname === 'authuserfile' && args[0]) {
+      edits.push({ start: args[0].start, end: args[0].end, newText: quote(o.sandbox.htpasswd) });
+      continue;
+    }
+    for (const a of args) {
+      const mapped = apacheSitePath(o.siteRoot, a.value);
+      if (!mapped) continue;
+      edits.push({ start: a.start, end: a.end, newText: quote(mapped) });
+      // Docroots get the site files; other mapped folders (<Directory> paths) only have to exist.
+      if (d.lname === 'documentroot' || (d.lname === 'alias' && a === args[args.length - 1])) docroots.add(mapped);
+      else if (d.lname === 'directory') folders.add(mapped);
+    }
+  }
+  const body = applyEdits(text, edits);
+  return { text: `${skeleton}\nDocumentRoot "${path.join(o.siteRoot, 'srv', 'www')}"\n# ---- fixture ----\n${body}\n`, notes: [], docroots: [...docroots], folders: [...folders] };
+}
+
+/**
+ * The server config around a `.htaccess` fixture: `DocumentRoot <site>/srv/www` and, for the
+ * folder `htaccessDir` holding the fixture, `AllowOverride <allowOverride>` + `Require all granted`.
+ */
+export function apacheHtaccessHost(skeleton: string, siteRoot: string, allowOverride: string): AdaptedConfig {
+  const root = path.join(siteRoot, 'srv', 'www');
+  return {
+    text: `${skeleton}\nDocumentRoot "${root}"\n<Directory "${root}">\n    AllowOverride ${allowOverride}\n    Require all granted\n</Directory>\n`,
+    notes: [],
+    docroots: [root],
+  };
+}
+
+/** A `.htaccess` fixture with its `AuthUserFile` pointed at the sandbox htpasswd. */
+export function adaptHtaccess(text: string, sandbox: Sandbox): string {
+  const tree = parseApache(text);
+  const edits: Edit[] = [];
+  for (const d of walkApache(tree.directives)) {
+    if (d.lname === 'authuserfile' && d.args[0]) edits.push({ start: d.args[0].start, end: d.args[0].end, newText: `"${sandbox.htpasswd}"` });
+  }
+  return applyEdits(text, edits);
 }

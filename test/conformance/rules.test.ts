@@ -16,13 +16,17 @@ import { allRules } from '../../server/src/rules';
 import { applyEdits } from '../../server/src/rules/text';
 import type { Finding } from '../../server/src/types';
 import { ROOT, documentFor, service } from '../support/service';
-import { adaptNginxFixture, nginxFixturePorts, populateDocroots } from './fixtureConfig';
+import { adaptApacheConf, adaptHtaccess, adaptNginxFixture, apacheHtaccessHost, nginxFixturePorts, populateDocroots } from './fixtureConfig';
 import {
+  APACHE_COMMON_MODULES,
+  type ConfigTest,
   type Expectation,
   HTPASSWD_PASSWORD,
   HTPASSWD_USER,
   OTHER_CLIENT,
   type RequestSpec,
+  apacheSkeleton,
+  apacheTest,
   ResultTable,
   type RunningServer,
   type Sandbox,
@@ -36,6 +40,7 @@ import {
   openDownload,
   removeSandbox,
   request,
+  startApache,
   startNginx,
   stopAllServers,
 } from './harness';
@@ -74,17 +79,26 @@ interface Scenario {
   quietFile?: string;
   /** Extra files in every docroot, next to fixtureConfig's SITE_FILES. */
   files?: Record<string, string | Buffer>;
+  /** Apache: modules beyond the common set, mod_access_compat (Debian loads it: default true), the override of a .htaccess folder. */
+  apache?: { accessCompat?: boolean; modules?: string[]; allowOverride?: string };
   /** What the rule's message says the firing config does. */
   fires: Step[];
-  /** After the quick fixes; a string says why the rule offers none (asserted). */
-  fixed: Step[] | { noFix: string };
-  quiet: Step[];
   /**
    * For rules about configs the server refuses: per finding line (1-based) of the fires fixture,
    * the `-t` message that line alone causes (the other flagged lines removed).
    */
   refusedLines?: Record<number, RegExp>;
+  /** The whole fires fixture is refused by `-t` with this message. */
+  refused?: RegExp;
+  /** `.htaccess` fixtures: per finding line, what GET /htdir/x.txt answers with that line alone. */
+  htaccessLines?: Record<number, Expectation>;
+  /** After the quick fixes; a string says why the rule offers none (asserted). */
+  fixed: Step[] | { noFix: string };
+  quiet: Step[];
 }
+
+/** Where a `.htaccess` fixture is placed under the docroot (requests go to /htdir/…). */
+const HTDIR = 'htdir';
 
 const get = (p: string, extra: Partial<RequestSpec> = {}): RequestSpec => ({ path: p, ...extra });
 
@@ -161,6 +175,11 @@ const SCENARIOS: Record<string, Scenario> = {
       { req: get('/api/x'), expect: { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="api"' } } },
       { req: get('/basic/'), expect: { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="members"' } } },
       { req: get('/basic/', { auth: GOOD }), expect: { status: 200 } },
+      // The fixture says "auth_basic sends its own challenge" for `if ($arg_logout) { return 401; }`:
+      // but `return` runs in the rewrite phase, before auth_basic, so this 401 must be checked too.
+      { req: get('/basic/?logout=1', { auth: GOOD }), expect: { status: 401, headers: { 'WWW-Authenticate': /^Basic / } } },
+      // The fixture says the client never sees the auth_request subrequest's 401.
+      { req: get('/app/x'), expect: { status: 401, headers: { 'WWW-Authenticate': /\S/ } } },
       { req: get('/login-redirect/'), expect: { status: 302, headers: { Location: /\/login$/ } } },
     ],
     files: { 'basic/index.html': 'basic\n' },
@@ -316,6 +335,245 @@ const SCENARIOS: Record<string, Scenario> = {
       { req: get('/members/', { auth: GOOD }), expect: { status: 200 } },
     ],
   },
+
+  // ---------------------------------------------------------------- Apache
+  'apache/auth-without-require': {
+    server: 'apache',
+    firesFile: 'fires.htaccess',
+    fires: [{ req: get(`/${HTDIR}/x.txt`), expect: { status: 200, headers: { 'WWW-Authenticate': null } } }],
+    fixed: [
+      { req: get(`/${HTDIR}/x.txt`), expect: { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="Staff only"' } } },
+      { req: get(`/${HTDIR}/x.txt`, { auth: GOOD }), expect: { status: 200 } },
+    ],
+    quiet: [
+      { req: get('/admin/'), expect: { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="Admin"' } } },
+      { req: get('/admin/', { auth: GOOD }), expect: { status: 200 } },
+      { req: get('/office/'), expect: { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="Office"' } } },
+      { req: get('/office/', { auth: GOOD }), expect: { status: 200 } },
+      { req: get('/members/report.pdf'), expect: { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="Members"' } } },
+      { req: get('/public/'), expect: { status: 200 } },
+    ],
+    files: { 'members/report.pdf': 'report\n' },
+  },
+  'apache/deny-reveals-existence': {
+    server: 'apache',
+    files: { 'dump.sql': 'sql\n', '.svn/entries': 'svn\n', 'composer.json': '{}\n', 'backup/index.html': 'backup\n', 'denied.html': 'custom denied page\n' },
+    fires: [
+      { req: get('/.git/config'), expect: { status: 403 } },
+      { req: get('/backup/'), expect: { status: 403 } },
+      { req: get('/dump.sql'), expect: { status: 403 } },
+      { req: get('/.env'), expect: { status: 403 } },
+      { req: get('/.svn/entries'), expect: { status: 403 } },
+      { req: get('/composer.json'), expect: { status: 403 } },
+    ],
+    // <FilesMatch> has no quick fix (the message says how to do it by hand): /dump.sql stays 403.
+    fixed: [
+      { req: get('/.git/config'), expect: { status: 404 } },
+      { req: get('/backup/'), expect: { status: 404 } },
+      { req: get('/dump.sql'), expect: { status: 403 } },
+      { req: get('/.env'), expect: { status: 404 } },
+      { req: get('/.svn/entries'), expect: { status: 404 } },
+      { req: get('/composer.json'), expect: { status: 404 } },
+    ],
+    quiet: [
+      { req: get('/.htaccess'), expect: { status: 403 } },
+      { req: get('/admin/'), expect: { status: 403 } },
+      // Its ErrorDocument page is itself caught by `RewriteRule ^.*$ - [F]`: Apache's own 403 page.
+      { req: get('/.git/config'), expect: { status: 403 } },
+      { req: get('/.env'), expect: { status: 404 } },
+      { req: get('/.svn/entries'), expect: { status: 404 } },
+      { req: get('/index.html'), expect: { status: 403 } },
+    ],
+  },
+  'apache/directive-not-allowed-here': {
+    server: 'apache',
+    firesFile: 'fires.htaccess',
+    fires: [{ req: get(`/${HTDIR}/x.txt`), expect: { status: 500 } }],
+    htaccessLines: { 3: { status: 500 }, 7: { status: 500 }, 9: { status: 500 }, 11: { status: 500 }, 13: { status: 500 }, 17: { status: 500 } },
+    fixed: { noFix: 'where the directive belongs depends on the server layout' },
+    // Alias /static → /srv/static is a docroot of its own. (`Alias` inside <Location "/docs"> is
+    // checked by apache2 -t accepting the file.)
+    files: { 'dump.sql': 'sql\n' },
+    quiet: [
+      { req: get('/static/index.html', { host: 'example.com' }), expect: { status: 200 } },
+      { req: get('/static/dump.sql', { host: 'example.com' }), expect: { status: 403 } },
+    ],
+  },
+  'apache/errordocument-full-url': {
+    server: 'apache',
+    files: { 'errors/denied.html': 'custom denied page\n', 'errors/404.html': 'custom 404 page\n', 'login.html': 'login\n' },
+    fires: [
+      { req: get('/downloads/', { host: 'www.example.com' }), expect: { status: 302, headers: { Location: 'http://www.example.com/errors/denied.html' } } },
+      { req: get('/nope.html', { host: 'www.example.com' }), expect: { status: 302, headers: { Location: 'https://example.com/errors/404.html?lang=en' } } },
+    ],
+    fixed: [
+      { req: get('/downloads/', { host: 'www.example.com' }), expect: { status: 403, headers: { Location: null }, body: /^custom denied page/ } },
+      { req: get('/nope.html', { host: 'www.example.com' }), expect: { status: 404, headers: { Location: null }, body: /^custom 404 page/ } },
+    ],
+    quiet: [
+      { req: get('/downloads/', { host: 'www.example.com' }), expect: { status: 403, body: /^custom denied page/ } },
+      { req: get('/nope.html', { host: 'www.example.com' }), expect: { status: 404, body: /^custom 404 page/ } },
+    ],
+  },
+  'apache/ht-files-exposed': {
+    server: 'apache',
+    fires: [
+      { req: get('/.htaccess', { host: 'app.example.com' }), expect: { status: 200, body: /LEAKED \.htaccess/ } },
+      { req: get('/.htpasswd', { host: 'app.example.com' }), expect: { status: 200, body: /LEAKEDHASH/ } },
+    ],
+    fixed: [
+      { req: get('/.htaccess', { host: 'app.example.com' }), expect: { status: 403 } },
+      { req: get('/.htpasswd', { host: 'app.example.com' }), expect: { status: 403 } },
+      { req: get('/index.html', { host: 'app.example.com' }), expect: { status: 200 } },
+    ],
+    quiet: [
+      { req: get('/.htaccess'), expect: { status: 403 } },
+      { req: get('/.htpasswd'), expect: { status: 403 } },
+      { req: get('/index.html'), expect: { status: 200 } },
+    ],
+  },
+  'apache/indexes-enabled': {
+    server: 'apache',
+    files: { 'files/a.txt': 'a\n', 'only/a.txt': 'a\n', 'everything/a.txt': 'a\n' },
+    fires: [
+      { req: get('/downloads/'), expect: { status: 200, body: /Index of \/downloads/ } },
+      { req: get('/files/'), expect: { status: 200, body: /Index of \/files/ } },
+      { req: get('/only/'), expect: { status: 200, body: /Index of \/only/ } },
+      { req: get('/everything/'), expect: { status: 200, body: /Index of \/everything/ } },
+    ],
+    // `Options All` has no quick fix: /everything/ keeps its listing.
+    fixed: [
+      { req: get('/downloads/'), expect: { status: 403 } },
+      { req: get('/files/'), expect: { status: 403 } },
+      { req: get('/only/'), expect: { status: 403 } },
+      { req: get('/everything/'), expect: { status: 200, body: /Index of \/everything/ } },
+    ],
+    quiet: [
+      { req: get('/downloads/'), expect: { status: 403 } },
+      { req: get('/off-again/'), expect: { status: 403 } },
+      { req: get('/none/'), expect: { status: 403 } },
+    ],
+  },
+  'apache/inline-comment': {
+    server: 'apache',
+    firesFile: 'fires.htaccess',
+    quietFile: 'quiet.htaccess',
+    files: { [`${HTDIR}/index.html`]: 'htdir index\n', [`${HTDIR}/manual.html`]: 'manual\n' },
+    fires: [{ req: get(`/${HTDIR}/x.txt`), expect: { status: 500 } }],
+    // Each line alone, as A11a-A11d measured them.
+    htaccessLines: { 3: { status: 500 }, 5: { status: 500 }, 7: { status: 500 }, 9: { status: 200 } },
+    fixed: [
+      { req: get(`/${HTDIR}/x.txt`), expect: { status: 200 } },
+      { req: get(`/${HTDIR}/`), expect: { status: 200, body: /^htdir index/ } },
+    ],
+    quiet: [
+      { req: get(`/${HTDIR}/x.txt`), expect: { status: 200, headers: { 'X-Note': 'value # not a comment' } } },
+      { req: get(`/${HTDIR}/docs`), expect: { status: 302, headers: { Location: /\/manual\.html#intro$/ } } },
+    ],
+  },
+  'apache/legacy-access-control': {
+    server: 'apache',
+    // The message: without mod_access_compat Apache 2.4 refuses the file (A2b).
+    apache: { accessCompat: false },
+    files: { 'dump.sql': 'sql\n', 'private/index.html': 'private\n', 'assets/index.html': 'assets\n' },
+    fires: [],
+    refused: /Invalid command 'Order'/,
+    fixed: [
+      { req: get('/public/'), expect: { status: 200 } },
+      { req: get('/admin/'), expect: { status: 403 } },
+      { req: get('/dump.sql'), expect: { status: 403 } },
+    ],
+    quiet: [
+      { req: get('/public/'), expect: { status: 200 } },
+      { req: get('/private/'), expect: { status: 403 } },
+      { req: get('/assets/'), expect: { status: 200 } },
+    ],
+  },
+  'apache/mixed-access-control': {
+    server: 'apache',
+    files: {
+      'app/index.html': 'app\n',
+      'intranet/index.html': 'intranet\n',
+      'legacy-branch/index.html': 'legacy\n',
+      'harmless/index.html': 'harmless\n',
+      'other/index.html': 'other\n',
+      'other/old/index.html': 'old\n',
+    },
+    fires: [
+      { req: get('/app/'), expect: { status: 403 } },
+      { req: get('/members/'), expect: { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="Members"' } } },
+    ],
+    // The first fix converts to Require "keeping today's behaviour": same statuses, no 2.2 lines.
+    fixed: [
+      { req: get('/app/'), expect: { status: 403 } },
+      { req: get('/members/'), expect: { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="Members"' } } },
+      { req: get('/members/', { auth: GOOD }), expect: { status: 200 } },
+    ],
+    quiet: [
+      { req: get('/app/'), expect: { status: 200 } },
+      { req: get('/legacy-branch/'), expect: { status: 403 } },
+      { req: get('/readonly/'), expect: { status: 200 } },
+      { req: get('/readonly/', { method: 'POST', body: 'x' }), expect: { status: 403 } },
+      { req: get('/other/'), expect: { status: 200 } },
+      { req: get('/other/old/'), expect: { status: 403 } },
+    ],
+  },
+  'apache/override-not-allowed': {
+    server: 'apache',
+    firesFile: 'fires.htaccess',
+    quietFile: 'quiet.htaccess',
+    apache: { allowOverride: 'FileInfo Indexes' },
+    files: { [`${HTDIR}/robots.txt`]: 'User-agent: *\n' },
+    fires: [{ req: get(`/${HTDIR}/x.txt`), expect: { status: 500 } }],
+    htaccessLines: { 6: { status: 500 }, 8: { status: 500 }, 11: { status: 500 } },
+    fixed: { noFix: 'widening AllowOverride is a server decision' },
+    quiet: [
+      { req: get(`/${HTDIR}/x.txt`), expect: { status: 200 } },
+      { req: get(`/${HTDIR}/old/a.html`), expect: { status: 301, headers: { Location: /\/new\/a\.html$/ } } },
+      { req: get(`/${HTDIR}/robots.txt`), expect: { status: 200, headers: { 'X-Robots-Tag': 'noindex' } } },
+    ],
+  },
+  'apache/rewrite-leading-slash': {
+    server: 'apache',
+    firesFile: 'fires.htaccess',
+    quietFile: 'quiet.htaccess',
+    files: { [`${HTDIR}/private/x.txt`]: 'p\n', [`${HTDIR}/admin/x.txt`]: 'a\n', [`${HTDIR}/backup/x.txt`]: 'b\n', [`${HTDIR}/index.php`]: 'front controller\n' },
+    fires: [
+      { req: get(`/${HTDIR}/private/x.txt`), expect: { status: 200 } },
+      { req: get(`/${HTDIR}/admin/x.txt`), expect: { status: 200 } },
+    ],
+    fixed: [
+      { req: get(`/${HTDIR}/private/x.txt`), expect: { status: 403 } },
+      { req: get(`/${HTDIR}/admin/x.txt`), expect: { status: 404 } },
+    ],
+    quiet: [
+      { req: get(`/${HTDIR}/backup/x.txt`), expect: { status: 403 } },
+      { req: get(`/${HTDIR}/anything`), expect: { status: 200, body: /^front controller/ } },
+    ],
+  },
+  'apache/rewrite-substitution-ignored': {
+    server: 'apache',
+    firesFile: 'fires.htaccess',
+    quietFile: 'quiet.htaccess',
+    files: { [`${HTDIR}/private/x.txt`]: 'p\n', [`${HTDIR}/old/x.txt`]: 'o\n', [`${HTDIR}/gone/x.txt`]: 'g\n', [`${HTDIR}/index.php`]: 'front controller\n', [`${HTDIR}/denied.html`]: 'denied page\n' },
+    fires: [
+      { req: get(`/${HTDIR}/private/x.txt`), expect: { status: 403, body: /^(?!denied page)/ } },
+      { req: get(`/${HTDIR}/old/x.txt`), expect: { status: 410, headers: { Location: null } } },
+      { req: get(`/${HTDIR}/gone/x.txt`), expect: { status: 410, body: /^(?!front controller)/ } },
+    ],
+    // `-` says what Apache already does: the same statuses.
+    fixed: [
+      { req: get(`/${HTDIR}/private/x.txt`), expect: { status: 403 } },
+      { req: get(`/${HTDIR}/old/x.txt`), expect: { status: 410, headers: { Location: null } } },
+      { req: get(`/${HTDIR}/gone/x.txt`), expect: { status: 410 } },
+    ],
+    quiet: [
+      { req: get(`/${HTDIR}/private/x.txt`), expect: { status: 403 } },
+      { req: get(`/${HTDIR}/old/a.html`), expect: { status: 301, headers: { Location: /\/new\/a\.html$/ } } },
+      { req: get(`/${HTDIR}/x`), expect: { status: 302, headers: { Location: /\/y$/ } } },
+      { req: get(`/${HTDIR}/other`), expect: { status: 200, body: /^front controller/ } },
+    ],
+  },
 };
 
 // ------------------------------------------------------------------ running a scenario
@@ -338,6 +596,8 @@ function fixtureFile(ruleId: string, file: string): string {
   return path.join(ROOT, 'test', 'fixtures', family, name, file);
 }
 
+const isHtaccess = (file: string) => file.endsWith('.htaccess');
+
 async function ruleFindings(file: string, text: string, ruleId: string): Promise<Finding[]> {
   return (await ls.findings(documentFor(file, text))).filter((f) => f.ruleId === ruleId).sort((a, b) => a.start - b.start);
 }
@@ -358,39 +618,104 @@ async function applyQuickFixes(file: string, text: string, ruleId: string): Prom
   throw new Error(`${ruleId}: quick fixes did not converge after 20 rounds (${applied.join('; ')})`);
 }
 
+/** Drops the given 1-based lines (the other flagged lines of a refused fixture). */
+function withoutLines(text: string, lines: number[]): string {
+  return text
+    .split('\n')
+    .filter((_, i) => !lines.includes(i + 1))
+    .join('\n');
+}
+
 /** A config name for the sandbox (pid/log files). */
 const configName = (ruleId: string, phase: string) => `rule-${ruleId.replace('/', '-')}-${phase}`;
 
-interface NginxRun {
+function apacheModules(scenario: Scenario): string[] {
+  return [...APACHE_COMMON_MODULES, ...(scenario.apache?.accessCompat === false ? [] : ['access_compat']), ...(scenario.apache?.modules ?? [])];
+}
+
+/**
+ * A fixture made runnable in the sandbox: `config(ports)` builds the server config (and creates the
+ * docroots it uses); `fixturePorts` are the fixture's own ports, in the order `config` takes them.
+ */
+interface Runnable {
+  name: string;
+  fixturePorts: number[];
+  config(ports: number[]): string;
+  notes: string[];
+  /** `.htaccess` fixtures: where the fixture text is written. */
+  htaccessPath?: string;
+}
+
+function runnable(box: Sandbox, ruleId: string, phase: string, file: string, text: string, scenario: Scenario): Runnable {
+  const name = configName(ruleId, phase);
+  const siteRoot = path.join(box.root, 'site', name);
+  const notes: string[] = [];
+  if (scenario.server === 'nginx') {
+    const fixturePorts = nginxFixturePorts(text);
+    return {
+      name,
+      fixturePorts,
+      notes,
+      config: (ports) => {
+        const adapted = adaptNginxFixture(text, { sandbox: box, name, ports: new Map(fixturePorts.map((p, i) => [p, ports[i]!])), siteRoot });
+        populateDocroots(adapted.docroots, scenario.files);
+        notes.splice(0, notes.length, ...adapted.notes);
+        return adapted.text;
+      },
+    };
+  }
+  const modules = apacheModules(scenario);
+  const skeleton = (port: number) => apacheSkeleton(box, name, port, '', { modules });
+  if (isHtaccess(file)) {
+    const htaccessPath = path.join(siteRoot, 'srv', 'www', HTDIR, '.htaccess');
+    return {
+      name,
+      fixturePorts: [80],
+      notes,
+      htaccessPath,
+      config: ([port]) => {
+        const host = apacheHtaccessHost(skeleton(port!), siteRoot, scenario.apache?.allowOverride ?? 'All');
+        populateDocroots(host.docroots, { [`${HTDIR}/x.txt`]: 'x\n', ...scenario.files });
+        fs.writeFileSync(htaccessPath, adaptHtaccess(text, box), { mode: 0o644 });
+        return host.text;
+      },
+    };
+  }
+  return {
+    name,
+    fixturePorts: [80],
+    notes,
+    config: ([port]) => {
+      const adapted = adaptApacheConf(text, skeleton(port!), { sandbox: box, name, port: port!, siteRoot, modules });
+      populateDocroots(adapted.docroots, scenario.files, adapted.folders);
+      return adapted.text;
+    },
+  };
+}
+
+interface Run {
   server: RunningServer;
   portOf(listen: number | undefined): number;
+  /** `.htaccess` fixtures: replaces the file the server reads (on the next request). */
+  setHtaccess(text: string): void;
 }
 
-function adaptForNginx(box: Sandbox, name: string, text: string, scenario: Scenario, fixturePorts: number[], ports: number[], notes: string[] = []): string {
-  const adapted = adaptNginxFixture(text, {
-    sandbox: box,
-    name,
-    ports: new Map(fixturePorts.map((p, i) => [p, ports[i]!])),
-    siteRoot: path.join(box.root, 'site', name),
-  });
-  populateDocroots(adapted.docroots, scenario.files);
-  notes.splice(0, notes.length, ...adapted.notes);
-  return adapted.text;
-}
-
-async function withNginxFixture(box: Sandbox, ruleId: string, phase: string, text: string, scenario: Scenario, fn: (run: NginxRun) => Promise<void>): Promise<void> {
-  const name = configName(ruleId, phase);
-  const fixturePorts = nginxFixturePorts(text);
-  const notes: string[] = [];
-  const server = await startNginx(box, name, (...ports) => adaptForNginx(box, name, text, scenario, fixturePorts, ports, notes), fixturePorts.length);
-  for (const note of notes) table.add({ scenario: `${ruleId}: ${phase}`, server: 'nginx', request: '(fixture adapted)', expected: '', observed: note, ok: true });
+async function withFixture(box: Sandbox, ruleId: string, phase: string, file: string, text: string, scenario: Scenario, fn: (run: Run) => Promise<void>): Promise<void> {
+  const r = runnable(box, ruleId, phase, file, text, scenario);
+  const build = (port: number, ...more: number[]) => r.config([port, ...more]);
+  const server = scenario.server === 'nginx' ? await startNginx(box, r.name, build, r.fixturePorts.length) : await startApache(box, r.name, build, r.fixturePorts.length);
+  for (const note of r.notes) table.add({ scenario: `${ruleId}: ${phase}`, server: scenario.server, request: '(fixture adapted)', expected: '', observed: note, ok: true });
   try {
     await fn({
       server,
       portOf: (listen) => {
-        const i = listen === undefined ? 0 : fixturePorts.indexOf(listen);
+        const i = listen === undefined ? 0 : r.fixturePorts.indexOf(listen);
         assert.ok(i >= 0, `${ruleId}: the fixture has no listen port ${listen}`);
         return server.ports[i]!;
+      },
+      setHtaccess: (htaccess) => {
+        assert.ok(r.htaccessPath, `${ruleId}: not a .htaccess fixture`);
+        fs.writeFileSync(r.htaccessPath, adaptHtaccess(htaccess, box), { mode: 0o644 });
       },
     });
   } finally {
@@ -398,16 +723,34 @@ async function withNginxFixture(box: Sandbox, ruleId: string, phase: string, tex
   }
 }
 
-async function runSteps(label: string, run: NginxRun, steps: Step[]): Promise<void> {
+/** `nginx -t` / `apache2 -t` on an adapted fixture (placeholder ports: -t binds nothing). */
+async function configTest(box: Sandbox, ruleId: string, phase: string, file: string, text: string, scenario: Scenario): Promise<ConfigTest> {
+  const r = runnable(box, ruleId, phase, file, text, scenario);
+  const config = r.config(r.fixturePorts.map((_, i) => 1 + i));
+  return scenario.server === 'nginx' ? nginxTest(box, r.name, config) : apacheTest(box, r.name, config);
+}
+
+/** Runs every step (a mismatch does not stop the others, so the table shows them all), then fails with all mismatches. */
+async function runSteps(label: string, run: Run, steps: Step[]): Promise<void> {
   assert.ok(steps.length > 0, `${label}: no requests in the scenario`);
+  const failures: string[] = [];
+  const attempt = async (what: () => Promise<unknown>) => {
+    try {
+      await what();
+    } catch (error) {
+      failures.push(error instanceof Error ? error.message.split('\n')[0]! : String(error));
+    }
+  };
   for (const step of steps) {
     const server = { ...run.server, port: run.portOf(step.listen) };
     if ('hold' in step) {
       const held = await openDownload(server.port, step.hold, { stall: true });
       try {
         table.add({ scenario: label, server: server.kind, request: `${describeRequest(step.hold)} (held open)`, expected: '200', observed: String(held.status), ok: held.status === 200 });
-        assert.equal(held.status, 200, `${label}: the held download ${step.hold.path}`);
-        await check(table, label, { ...server, port: run.portOf(step.probe.listen ?? step.listen) }, step.probe.req, step.probe.expect);
+        await attempt(async () => {
+          assert.equal(held.status, 200, `${label}: the held download ${step.hold.path}`);
+          await check(table, label, { ...server, port: run.portOf(step.probe.listen ?? step.listen) }, step.probe.req, step.probe.expect);
+        });
       } finally {
         held.close();
       }
@@ -419,30 +762,19 @@ async function runSteps(label: string, run: NginxRun, steps: Step[]): Promise<vo
       }
       const observed = codes.join(',');
       table.add({ scenario: label, server: server.kind, request: `${step.times} quick ${step.req.method ?? 'GET'} ${step.req.path}`, expected: step.codes, observed, ok: observed === step.codes });
-      assert.equal(observed, step.codes, `${label}: ${step.times} quick requests to ${step.req.path}`);
+      if (observed !== step.codes) failures.push(`${label}: ${step.times} quick requests to ${step.req.path}: ${observed}, expected ${step.codes}`);
     } else {
-      await check(table, label, server, step.req, step.expect);
+      await attempt(() => check(table, label, server, step.req, step.expect));
     }
   }
-}
-
-/** `nginx -t` on an adapted fixture text (placeholder ports: -t does not bind). */
-async function nginxConfigTest(box: Sandbox, name: string, text: string, scenario: Scenario) {
-  const fixturePorts = nginxFixturePorts(text);
-  return nginxTest(box, name, adaptForNginx(box, name, text, scenario, fixturePorts, fixturePorts.map((_, i) => 1 + i)));
-}
-
-/** Drops the given 1-based lines (the other flagged lines of a refused fixture). */
-function withoutLines(text: string, lines: number[]): string {
-  return text
-    .split('\n')
-    .filter((_, i) => !lines.includes(i + 1))
-    .join('\n');
+  assert.deepEqual(failures, [], `${label}:\n${failures.join('\n')}`);
 }
 
 function defineScenario(ruleId: string, scenario: Scenario): void {
   const firesFile = fixtureFile(ruleId, scenario.firesFile ?? 'fires.conf');
   const quietFile = fixtureFile(ruleId, scenario.quietFile ?? 'quiet.conf');
+  const kind = scenario.server;
+  const tool = kind === 'nginx' ? 'nginx -t' : 'apache2 -t';
   const box = () => {
     assert.ok(sandbox, 'sandbox not created');
     return sandbox;
@@ -451,44 +783,57 @@ function defineScenario(ruleId: string, scenario: Scenario): void {
     assert.ok(fs.existsSync(file), `${path.relative(ROOT, file)} is missing`);
     return fs.readFileSync(file, 'utf8');
   };
-  const options = needs(scenario.server);
-  if (scenario.server !== 'nginx') {
-    it(`${ruleId}: scenario`, () => assert.fail(`${ruleId}: Apache fixtures are not supported by the scenario runner yet`));
-    return;
-  }
+  /** `-t` on the adapted fixture; for a .htaccess it checks the host config (the file itself is read per request). */
+  const acceptedByTool = async (label: string, phase: string, file: string, text: string) =>
+    checkConfigTest(table, label, kind, await configTest(box(), ruleId, phase, file, text, scenario), { ok: true }, isHtaccess(file) ? 'host config (the .htaccess is read per request)' : undefined);
+  const options = needs(kind);
 
   it(`${ruleId}: fires, and the server answers as the message says`, options, async () => {
     const text = readFixture(firesFile);
     const findings = await ruleFindings(firesFile, text, ruleId);
     assert.ok(findings.length > 0, `${ruleId} does not fire on ${path.relative(ROOT, firesFile)}`);
     const label = `${ruleId}: fires`;
+    const flagged = [...new Set(findings.map((f) => lineOf(text, f.start)))].sort((a, b) => a - b);
     if (scenario.refusedLines) {
-      const flagged = [...new Set(findings.map((f) => lineOf(text, f.start)))].sort((a, b) => a - b);
       assert.deepEqual(flagged, Object.keys(scenario.refusedLines).map(Number), `${ruleId}: flagged lines differ from the scenario's refusedLines`);
       for (const [line, message] of Object.entries(scenario.refusedLines)) {
         const alone = withoutLines(text, flagged.filter((l) => l !== Number(line)));
-        const result = await nginxConfigTest(box(), configName(ruleId, `fires-line${line}`), alone, scenario);
-        checkConfigTest(table, label, 'nginx', result, { ok: false, output: message }, `line ${line} alone`);
+        const result = await configTest(box(), ruleId, `fires-line${line}`, firesFile, alone, scenario);
+        checkConfigTest(table, label, kind, result, { ok: false, output: message }, `line ${line} alone`);
       }
-      return;
     }
-    await withNginxFixture(box(), ruleId, 'fires', text, scenario, (run) => runSteps(label, run, scenario.fires));
+    if (scenario.refused) {
+      checkConfigTest(table, label, kind, await configTest(box(), ruleId, 'fires-t', firesFile, text, scenario), { ok: false, output: scenario.refused });
+    }
+    if (scenario.fires.length || scenario.htaccessLines) {
+      await withFixture(box(), ruleId, 'fires', firesFile, text, scenario, async (run) => {
+        if (scenario.fires.length) await runSteps(label, run, scenario.fires);
+        if (scenario.htaccessLines) {
+          assert.deepEqual(flagged, Object.keys(scenario.htaccessLines).map(Number), `${ruleId}: flagged lines differ from the scenario's htaccessLines`);
+          for (const [line, expected] of Object.entries(scenario.htaccessLines)) {
+            run.setHtaccess(withoutLines(text, flagged.filter((l) => l !== Number(line))));
+            await check(table, `${label} (line ${line} alone)`, run.server, get(`/${HTDIR}/x.txt`), expected);
+          }
+        }
+      });
+    }
+    assert.ok(scenario.refusedLines || scenario.refused || scenario.fires.length || scenario.htaccessLines, `${ruleId}: the scenario checks nothing on the fires fixture`);
   });
 
-  it(`${ruleId}: the quick fix gives a config nginx -t accepts and the intended status`, options, async () => {
+  it(`${ruleId}: the quick fix gives a config ${tool} accepts and the intended status`, options, async () => {
     const text = readFixture(firesFile);
     const label = `${ruleId}: fixed`;
     if (!Array.isArray(scenario.fixed)) {
       const withFixes = (await ruleFindings(firesFile, text, ruleId)).filter((f) => f.fixes.length);
-      table.add({ scenario: label, server: scenario.server, request: 'quick fixes offered', expected: `none (${scenario.fixed.noFix})`, observed: withFixes.length ? `${withFixes.length}` : 'none', ok: !withFixes.length });
+      table.add({ scenario: label, server: kind, request: 'quick fixes offered', expected: `none (${scenario.fixed.noFix})`, observed: withFixes.length ? `${withFixes.length}` : 'none', ok: !withFixes.length });
       assert.equal(withFixes.length, 0, `${ruleId}: the scenario says there is no quick fix, but ${withFixes.length} findings offer one: add fixed steps`);
       return;
     }
     const { text: fixed, applied } = await applyQuickFixes(firesFile, text, ruleId);
     assert.ok(applied.length > 0, `${ruleId}: no quick fix offered on ${path.relative(ROOT, firesFile)}`);
-    table.add({ scenario: label, server: 'nginx', request: 'quick fixes applied', expected: '≥ 1', observed: applied.join('; '), ok: true });
-    checkConfigTest(table, label, 'nginx', await nginxConfigTest(box(), configName(ruleId, 'fixed-t'), fixed, scenario), { ok: true });
-    await withNginxFixture(box(), ruleId, 'fixed', fixed, scenario, (run) => runSteps(label, run, scenario.fixed as Step[]));
+    table.add({ scenario: label, server: kind, request: 'quick fixes applied', expected: '≥ 1', observed: applied.join('; '), ok: true });
+    await acceptedByTool(label, 'fixed-t', firesFile, fixed);
+    await withFixture(box(), ruleId, 'fixed', firesFile, fixed, scenario, (run) => runSteps(label, run, scenario.fixed as Step[]));
   });
 
   it(`${ruleId}: quiet fixture has no finding and behaves as intended`, options, async () => {
@@ -500,8 +845,8 @@ function defineScenario(ruleId: string, scenario: Scenario): void {
       `${ruleId} fires on its quiet fixture`,
     );
     const label = `${ruleId}: quiet`;
-    checkConfigTest(table, label, 'nginx', await nginxConfigTest(box(), configName(ruleId, 'quiet-t'), text, scenario), { ok: true });
-    await withNginxFixture(box(), ruleId, 'quiet', text, scenario, (run) => runSteps(label, run, scenario.quiet));
+    await acceptedByTool(label, 'quiet-t', quietFile, text);
+    await withFixture(box(), ruleId, 'quiet', quietFile, text, scenario, (run) => runSteps(label, run, scenario.quiet));
   });
 }
 
