@@ -1,55 +1,68 @@
 /**
- * The VS Code side: starts the language server, and turns knowledge-base pages into
- * documents a person can read (command palette, quick pick, rule documentation links).
+ * The VS Code side: starts the language server, and shows knowledge-base pages in the Explain
+ * view (commands, hover links, lightbulb actions).
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { GetPageRequest, ListPagesRequest, SetTrustNotification, type GetPageResult, type PageSummary } from '../../server/src/protocol';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { ExplainCodeActions } from './codeActions';
+import { registerCommands } from './commands';
+import type { ExplainView } from './explain/document';
+import { EXPLAIN_VIEW_TYPE, ExplainPanel } from './explain/panel';
+import { DOCUMENT_SELECTOR, createLanguageClient } from './languageClient';
+import { PageIndex } from './pages';
 
-/** Virtual documents holding knowledge-base pages: `statuslens-kb:/status/403.md`. */
-export const KB_SCHEME = 'statuslens-kb';
+export { KB_SCHEME } from './commands';
 
 let client: LanguageClient | undefined;
-
-const ROUTE_LANGUAGES = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'python', 'php', 'ruby', 'go'];
 
 export async function activate(context: vscode.ExtensionContext): Promise<StatusLensApi> {
   const output = vscode.window.createOutputChannel('StatusLens', { log: true });
   context.subscriptions.push(output);
 
-  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  client = createLanguageClient(context, output);
+  const currentClient = () => client;
+  const pages = new PageIndex(currentClient);
+  const panel = new ExplainPanel(context.extensionUri, currentClient);
+
+  const restart = async () => {
+    if (!client) return;
+    output.info('Restarting the StatusLens language server…');
+    pages.invalidate();
+    // A server that failed to start is not running: start it instead of restarting it.
+    if (client.isRunning()) await client.restart();
+    else await client.start();
+    output.info('StatusLens language server restarted.');
   };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { language: 'nginx' },
-      { language: 'apacheconf' },
-      ...ROUTE_LANGUAGES.map((language) => ({ language, scheme: 'file' })),
-      ...ROUTE_LANGUAGES.map((language) => ({ language, scheme: 'untitled' })),
-    ],
-    synchronize: { configurationSection: 'statuslens' },
-    // Untrusted workspaces: the server loads no knowledge-base folders from inside them.
-    initializationOptions: { workspaceTrusted: vscode.workspace.isTrusted },
-    outputChannel: output,
-  };
-  client = new LanguageClient('statuslens', 'StatusLens', serverOptions, clientOptions);
-  await client.start();
 
   context.subscriptions.push(
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification(SetTrustNotification, { trusted: true })),
+    panel,
+    ...registerCommands({ client: currentClient, restart, panel, pages }),
+    vscode.languages.registerCodeActionsProvider(DOCUMENT_SELECTOR, new ExplainCodeActions(currentClient, pages), ExplainCodeActions.metadata),
+    // The view comes back after a window reload, showing what it showed.
+    vscode.window.registerWebviewPanelSerializer(EXPLAIN_VIEW_TYPE, {
+      deserializeWebviewPanel: (webviewPanel, state: unknown) => panel.restore(webviewPanel, state),
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('statuslens')) pages.invalidate();
+    }),
   );
 
-  const pages = new KbDocuments(client);
-  context.subscriptions.push(
-    vscode.workspace.registerTextDocumentContentProvider(KB_SCHEME, pages),
-    vscode.commands.registerCommand('statuslens.explain403', () => openPage('status/403')),
-    vscode.commands.registerCommand('statuslens.explainStatus', () => pickAndOpen(client!)),
-    vscode.commands.registerCommand('statuslens.showRuleDocumentation', (ruleId: string) => openPage(`rule/${ruleId}`)),
-  );
-  return { openPage, client };
+  try {
+    await client.start();
+  } catch (err) {
+    // Commands stay registered (Restart Server can try again); the reason goes to the output channel.
+    output.error(`The StatusLens language server did not start: ${(err as Error).message}`);
+  }
+
+  return {
+    get client() {
+      return client!;
+    },
+    explain: (id) => panel.show({ kind: 'page', id }),
+    compare: (left, right) => panel.show({ kind: 'compare', left, right }),
+    explainPanelHtml: () => panel.html,
+    explainPanelView: () => panel.view,
+  };
 }
 
 export async function deactivate(): Promise<void> {
@@ -59,37 +72,13 @@ export async function deactivate(): Promise<void> {
 
 /** What `activate` returns, for tests and other extensions. */
 export interface StatusLensApi {
-  openPage(id: string): Promise<vscode.Uri>;
-  client: LanguageClient;
-}
-
-class KbDocuments implements vscode.TextDocumentContentProvider {
-  constructor(private readonly lc: LanguageClient) {}
-  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const id = uri.path.replace(/^\//, '').replace(/\.md$/, '');
-    const page = await this.lc.sendRequest<GetPageResult | null>(GetPageRequest, { id });
-    return page ? page.markdown : `# No page\n\nThe knowledge base has no page "${id}".`;
-  }
-}
-
-/** Opens a page as a rendered markdown preview; returns the virtual document's URI. */
-async function openPage(id: string): Promise<vscode.Uri> {
-  const uri = vscode.Uri.from({ scheme: KB_SCHEME, path: `/${id}.md` });
-  await vscode.workspace.openTextDocument(uri);
-  await vscode.commands.executeCommand('markdown.showPreview', uri);
-  return uri;
-}
-
-async function pickAndOpen(lc: LanguageClient): Promise<vscode.Uri | undefined> {
-  const pages = await lc.sendRequest<PageSummary[]>(ListPagesRequest);
-  const order = { status: 0, directive: 1, rule: 2 } as const;
-  const items = pages
-    .sort((a, b) => order[a.kind] - order[b.kind] || (a.code ?? 0) - (b.code ?? 0) || a.title.localeCompare(b.title))
-    .map((p) => ({ label: p.title, description: p.detail, id: p.id }));
-  const choice = await vscode.window.showQuickPick(items, {
-    title: 'Explain HTTP status code',
-    placeHolder: 'Type a code or a name: 403, forbidden, limit_req…',
-    matchOnDescription: true,
-  });
-  return choice ? openPage(choice.id) : undefined;
+  readonly client: LanguageClient;
+  /** Shows a page (`status/403`, `directive/nginx/deny`) in the Explain view. */
+  explain(id: string): Promise<void>;
+  /** Shows two pages side by side in the Explain view. */
+  compare(leftId: string, rightId: string): Promise<void>;
+  /** The Explain view's HTML document, or undefined while it is closed. */
+  explainPanelHtml(): string | undefined;
+  /** What the Explain view shows, or undefined while it is closed. */
+  explainPanelView(): ExplainView | undefined;
 }
