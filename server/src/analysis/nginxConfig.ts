@@ -9,7 +9,7 @@
  * that rules can stay quiet instead of guessing.
  */
 import * as path from 'node:path';
-import { hasDirectiveBody, parseNginx, walkNginx, type NginxDirective, type NginxFile } from '../parsers/nginx';
+import { hasDirectiveBody, parseNginx, type NginxDirective, type NginxFile } from '../parsers/nginx';
 import type { WorkspaceFiles } from '../workspace';
 
 export type NginxContext =
@@ -55,6 +55,8 @@ const MAX_EXPANSIONS = 4000;
 const MAX_GLOB = 256;
 const MAX_PLACEMENTS = 16;
 const MAX_MAIN_CANDIDATES = 8;
+/** Blocks visited while looking for the includers of a file. */
+const MAX_VISITS = 50_000;
 const WALK_UP_LEVELS = 4;
 
 /** Parsed files, reused across analyses while their text is unchanged. */
@@ -211,6 +213,8 @@ export interface LocationRef {
   level: Level;
   modifier: '=' | '^~' | '~' | '~*' | '' | '@';
   path: string;
+  /** The compiled regex of a `~`/`~*` location, once asked for (null: not evaluable in JS). */
+  regex?: RegExp | null;
 }
 
 export function locationOf(d: NginxDirective): { modifier: LocationRef['modifier']; path: string } | undefined {
@@ -260,8 +264,12 @@ export interface LocationMatch {
   certain: boolean;
 }
 
+const locationsCache = new WeakMap<Level, LocationRef[]>();
+
 /** The locations of a level (include-expanded), parsed once. */
 export function locationsIn(level: Level): LocationRef[] {
+  const hit = locationsCache.get(level);
+  if (hit) return hit;
   const out: LocationRef[] = [];
   for (const entry of level.named('location')) {
     if (!hasDirectiveBody(entry.directive)) continue;
@@ -269,6 +277,7 @@ export function locationsIn(level: Level): LocationRef[] {
     if (!loc) continue;
     out.push({ entry, level: level.child(entry.directive), ...loc });
   }
+  locationsCache.set(level, out);
   return out;
 }
 
@@ -301,7 +310,7 @@ function findIn(level: Level, uri: string): { ref?: LocationRef; final: boolean;
   if (prefix?.modifier !== '^~') {
     for (const l of locs) {
       if (l.modifier !== '~' && l.modifier !== '~*') continue;
-      const re = nginxRegex(l.path, l.modifier === '~*');
+      const re = l.regex === undefined ? (l.regex = nginxRegex(l.path, l.modifier === '~*')) : l.regex;
       if (!re) {
         certain = false;
         continue;
@@ -340,8 +349,10 @@ export class ConfigGraph {
   constructor(
     private readonly workspace: WorkspaceFiles,
     readonly doc: ConfigFile,
-    /** Directories against which relative includes resolve after the including file's own directory. */
+    /** Directories holding an nginx.conf: relative includes resolve there first, as nginx does against its prefix. */
     readonly roots: string[],
+    /** Tried last, after the including file's own directory: the workspace folders. */
+    readonly fallbackRoots: string[] = [],
   ) {
     if (doc.path) this.realDoc = this.real(doc.path);
   }
@@ -371,10 +382,24 @@ export class ConfigGraph {
     return file ?? undefined;
   }
 
-  /** Absolute paths an include pattern names, seen from `from`: its own directory first, then the nginx roots. */
+  private readonly resolved = new Map<string, string[]>();
+
+  /**
+   * Absolute paths an include pattern names, seen from `from`. nginx resolves a relative include
+   * against its prefix (the directory of nginx.conf), not the including file, so the nginx roots
+   * come first; the including file's own directory is the fallback for trees that do not mirror
+   * the server's layout.
+   */
   resolve(pattern: string, from: ConfigFile): string[] {
+    const key = `${from.path ? path.dirname(from.path) : ''}\0${pattern}`;
+    let hit = this.resolved.get(key);
+    if (!hit) this.resolved.set(key, (hit = this.resolveUncached(pattern, from)));
+    return hit;
+  }
+
+  private resolveUncached(pattern: string, from: ConfigFile): string[] {
     const isGlob = /[*?[]/.test(pattern);
-    const bases = path.isAbsolute(pattern) ? [''] : [...(from.path ? [path.dirname(from.path)] : []), ...this.roots];
+    const bases = path.isAbsolute(pattern) ? [''] : [...this.roots, ...(from.path ? [path.dirname(from.path)] : [])];
     const seen = new Set<string>();
     for (const base of bases) {
       const full = base ? path.join(base, pattern) : pattern;
@@ -403,6 +428,10 @@ export class ConfigGraph {
       const entry: Entry = { directive: d, file, chain, ...(via ? { via } : {}) };
       out.push(entry);
       if (d.name !== 'include' || d.block || !d.args[0]) continue;
+      if (this.expansions >= MAX_EXPANSIONS) {
+        this.truncated = true;
+        continue;
+      }
       for (const target of this.resolve(d.args[0].value, file)) {
         const loaded = this.load(target);
         if (!loaded) continue;
@@ -424,13 +453,14 @@ export class ConfigGraph {
   visitAll(top: Level, enough: () => boolean): void {
     const stack: Level[] = [top];
     let visited = 0;
-    while (stack.length && !enough() && visited++ < 200_000) {
+    while (stack.length && !enough() && visited++ < MAX_VISITS) {
       const level = stack.pop()!;
       if (level.context === 'data') continue;
       const kids: Level[] = [];
       for (const e of level.entries()) if (hasDirectiveBody(e.directive)) kids.push(level.child(e.directive));
       for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
     }
+    if (stack.length && visited >= MAX_VISITS) this.truncated = true;
   }
 }
 
@@ -481,9 +511,8 @@ export interface NginxConfigAnalysis {
 export function analyseConfig(doc: ConfigFile, files: WorkspaceFiles): NginxConfigAnalysis {
   const ownContext = inferContext(doc.tree, doc.path);
   const mains = ownContext === 'main' ? [] : mainCandidates(files, doc.path);
-  const roots = [...new Set([...mains.map((m) => path.dirname(m)), ...walkUpRoots(files, doc.path), ...files.roots()])];
-  if (ownContext === 'main' && doc.path) roots.unshift(path.dirname(doc.path));
-  const graph = new ConfigGraph(files, doc, roots);
+  const roots = [...new Set([...(ownContext === 'main' && doc.path ? [path.dirname(doc.path)] : []), ...mains.map((m) => path.dirname(m)), ...walkUpRoots(files, doc.path)])];
+  const graph = new ConfigGraph(files, doc, roots, files.roots().filter((r) => !roots.includes(r)));
   const placements: Placement[] = [];
   for (const main of mains) {
     const file = graph.load(main);
@@ -519,7 +548,15 @@ function walkUpRoots(files: WorkspaceFiles, docPath: string | undefined): string
 
 /** Every directive of the document in order (skipping map/types and Lua bodies), with include directives too. */
 export function documentDirectives(tree: NginxFile): NginxDirective[] {
-  return [...walkNginx(tree.directives)];
+  const out: NginxDirective[] = [];
+  const visit = (list: NginxDirective[]) => {
+    for (const d of list) {
+      out.push(d);
+      if (hasDirectiveBody(d)) visit(d.block.children);
+    }
+  };
+  visit(tree.directives);
+  return out;
 }
 
 /** What the nginx language hands its rules: the document's tree, placed in its configuration. */
