@@ -67,7 +67,7 @@ export interface NginxSyntaxError {
 export interface NginxFile {
   directives: NginxDirective[];
   comments: NginxComment[];
-  /** In the order found; the first one (by offset) is usually the cause of the others. */
+  /** Lexical errors (quotes, regexes) first, then structural ones, each by offset: the first is usually the cause of the rest. */
   errors: NginxSyntaxError[];
 }
 
@@ -290,7 +290,8 @@ function lineIndent(text: string, offset: number): { indent: number; first: bool
 
 export function parseNginx(text: string): NginxFile {
   const tk = new Tokenizer(text);
-  const errors = tk.errors;
+  /** Structural errors; the tokenizer's own (quotes, regexes) are root causes and go first. */
+  const errors: NginxSyntaxError[] = [];
   let lookahead: Token | undefined;
   const next = (): Token => {
     const t = lookahead ?? tk.next();
@@ -406,8 +407,8 @@ export function parseNginx(text: string): NginxFile {
       : `"${culprit.name}" block is not closed: add "}"`;
     errors.push({ message, start: culprit.nameStart, end: culprit.block ? culprit.block.start + 1 : culprit.nameEnd });
   }
-  errors.sort((a, b) => a.start - b.start);
-  return { directives: children, comments: tk.comments, errors };
+  const byOffset = (a: NginxSyntaxError, b: NginxSyntaxError) => a.start - b.start;
+  return { directives: children, comments: tk.comments, errors: [...tk.errors.sort(byOffset), ...errors.sort(byOffset)] };
 }
 
 /** Whether a block's children are nginx directives (not map/types entries, not Lua). */
