@@ -1,4 +1,4 @@
-import { isHttpLevel, locationOf, locationsIn, matchLocation, type Level } from '../../analysis/nginxConfig';
+import { isHttpLevel, locationOf, locationsIn, matchLocation, nginxRegex, type Level } from '../../analysis/nginxConfig';
 import type { NginxDirective } from '../../parsers/nginx';
 import type { Fix, Rule } from '../../types';
 import { badPlacements, inDocument, insertBefore, returnCode, type NginxParsed } from './support';
@@ -32,6 +32,9 @@ export const hiddenFilesBlockWellKnown: Rule<NginxParsed> = {
       if (!loc || (loc.modifier !== '~' && loc.modifier !== '~*')) continue;
       const status = refusalStatus(d);
       if (status === undefined) continue;
+      // Cheap first: a regex that does not match the probes themselves cannot catch them.
+      const own = nginxRegex(loc.path, loc.modifier === '~*');
+      if (own && !PROBES.some((uri) => own.test(uri))) continue;
       const servers: Level[] = [];
       const { placements, note } = badPlacements(parsed, (p) => {
         const level = parsed.levelOf(d.parent, p);
