@@ -1,0 +1,92 @@
+/**
+ * Every real-world nginx file of the shared corpus (../shared/corpus/nginx) goes through the
+ * parser, the include analysis and every nginx rule without an exception, with every finding
+ * inside its document. h5bp's configs (reference best practice) give no warning or error, and
+ * gixy's add_header_redefinition fixtures fire nginx/add-header-drops-inherited exactly where
+ * gixy does: each `*.conf` once, each `*_fp.conf` never.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { globSync } from 'tinyglobby';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { nginxLanguage } from '../../server/src/languages/nginx';
+import type { Finding } from '../../server/src/types';
+import { diskWorkspace } from '../../server/src/workspace';
+import { ROOT } from '../support/service';
+
+const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus', 'nginx');
+const present = fs.existsSync(CORPUS);
+const GIXY_REDEFINITION = 'yandex__gixy/tests/plugins/simply/add_header_redefinition';
+
+interface Result {
+  file: string;
+  doc: TextDocument;
+  findings: Finding[];
+}
+
+/** Runs the language the way the service does, but lets any exception of a rule surface. */
+async function analyse(file: string): Promise<Result> {
+  const text = fs.readFileSync(file, 'utf8');
+  const doc = TextDocument.create(`file://${file}`, 'nginx', 1, text);
+  // Each corpus repository stands for one workspace folder.
+  const repo = path.join(CORPUS, path.relative(CORPUS, file).split(path.sep)[0]!);
+  const parsed = await nginxLanguage.parse(doc, { files: diskWorkspace(() => [repo]) });
+  const findings: Finding[] = [...nginxLanguage.syntaxFindings(parsed)];
+  for (const rule of nginxLanguage.rules) {
+    rule.check({ document: doc, parsed, report: (r) => findings.push({ ruleId: rule.id, start: r.start, end: r.end, message: r.message, severity: r.severity ?? rule.severity, fixes: r.fixes ?? [] }) });
+  }
+  // Hovers and links must not throw either: probe symbols across the file.
+  for (let offset = 0; offset < text.length; offset += 61) nginxLanguage.symbolAt(parsed, offset);
+  nginxLanguage.documentLinks?.(parsed, doc);
+  return { file: path.relative(CORPUS, file), doc, findings };
+}
+
+describe('nginx corpus', { skip: present ? false : `corpus not found at ${CORPUS}` }, () => {
+  const results: Result[] = [];
+  before(async () => {
+    const files = globSync('**/*', { cwd: CORPUS, dot: true, absolute: true, onlyFiles: true })
+      .filter((f) => !f.endsWith('config.json'))
+      .sort();
+    for (const f of files) results.push(await analyse(f));
+  });
+
+  it('parses and checks every file, with findings inside their documents', () => {
+    assert.ok(results.length >= 280, `only ${results.length} corpus files`);
+    for (const { file, doc, findings } of results) {
+      const length = doc.getText().length;
+      for (const f of findings) {
+        assert.ok(f.start >= 0 && f.start <= f.end && f.end <= length, `${file}: ${f.ruleId} at ${f.start}-${f.end} outside 0-${length}`);
+        for (const fix of f.fixes) for (const e of fix.edits) assert.ok(e.start >= 0 && e.start <= e.end && e.end <= length, `${file}: a fix of ${f.ruleId} edits outside the text`);
+      }
+    }
+    const counts: Record<string, number> = {};
+    for (const { findings } of results) for (const f of findings) counts[f.ruleId] = (counts[f.ruleId] ?? 0) + 1;
+    console.log(`nginx corpus: ${results.length} files; findings per rule: ${JSON.stringify(counts, Object.keys(counts).sort())}`);
+  });
+
+  it('h5bp server-configs-nginx (reference best practice) gives no warning or error', () => {
+    const h5bp = results.filter((r) => r.file.startsWith('h5bp__server-configs-nginx'));
+    assert.ok(h5bp.length >= 30);
+    const loud = h5bp.flatMap((r) => r.findings.filter((f) => f.severity === 'warning' || f.severity === 'error').map((f) => `${r.file}:${r.doc.positionAt(f.start).line + 1} ${f.ruleId}: ${f.message}`));
+    assert.deepEqual(loud, []);
+  });
+
+  it("gixy's add_header_redefinition cases fire nginx/add-header-drops-inherited once, its *_fp cases never", () => {
+    const cases = results.filter((r) => r.file.startsWith(GIXY_REDEFINITION) && r.file.endsWith('.conf'));
+    assert.ok(cases.length >= 8);
+    for (const { file, findings } of cases) {
+      const n = findings.filter((f) => f.ruleId === 'nginx/add-header-drops-inherited').length;
+      assert.equal(n, file.endsWith('_fp.conf') ? 0 : 1, `${file}: ${n} findings`);
+    }
+  });
+
+  it('broken corpus files get exactly one syntax diagnostic each', () => {
+    const broken = ['nginxinc__crossplane/tests/configs/missing-semicolon/broken-above.conf', 'nginxinc__crossplane/tests/configs/missing-semicolon/broken-below.conf'];
+    for (const name of broken) {
+      const r = results.find((x) => x.file === name)!;
+      assert.deepEqual(r.findings.filter((f) => f.ruleId === 'nginx/syntax').map((f) => r.doc.getText().slice(f.start, f.end)), ['proxy_pass http://is.broken.example']);
+    }
+  });
+});
