@@ -1,5 +1,5 @@
 /**
- * Turns a rule fixture (a config written for a real machine: `listen 127.0.0.1:18180`,
+ * nginx: turns a rule fixture (a config written for a real machine: `listen 127.0.0.1:18180`,
  * `root /var/www`, `auth_basic_user_file /etc/nginx/htpasswd`, `proxy_pass http://127.0.0.1:9000`)
  * into one that runs in the conformance sandbox, using the project's own parser for exact offsets:
  *
@@ -13,6 +13,9 @@
  *   fail with 502 without touching the network;
  * - a `stream` block is dropped when the nginx build has no stream module (Debian ships it as
  *   libnginx-mod-stream), with a note.
+ * Apache: a `.conf` fixture goes after the ground truth's skeleton with its `<VirtualHost>`
+ * addresses, known paths and `AuthUserFile` moved into the sandbox (adaptApacheConf); a `.htaccess`
+ * fixture is placed in a folder of a small host config with the AllowOverride the scenario names.
  * Anything it cannot place safely (`include`, `ssl`) throws, so a scenario never runs a config
  * that differs from the fixture in ways nobody sees.
  */

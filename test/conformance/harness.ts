@@ -296,8 +296,8 @@ export async function stopAllServers(): Promise<void> {
   for (const server of [...running]) await server.stop();
 }
 
-// Last resort when a test run is torn down without the after() hooks: TERM what we started.
-process.on('exit', () => {
+/** TERMs every server still running, synchronously (for exit and signal handlers). */
+function terminateAllSync(): void {
   for (const server of running) {
     try {
       if (isOurs(server.pid, BINARY[server.kind])) process.kill(server.pid, 'SIGTERM');
@@ -305,7 +305,17 @@ process.on('exit', () => {
       // already gone
     }
   }
-});
+}
+
+// Last resort when a test run is torn down without the after() hooks (a crash, Ctrl-C, the
+// runner's SIGTERM): TERM what we started, by PID.
+process.on('exit', terminateAllSync);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    terminateAllSync();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
 
 // ------------------------------------------------------------------ config test results
 

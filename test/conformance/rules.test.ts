@@ -767,7 +767,7 @@ async function runSteps(label: string, run: Run, steps: Step[]): Promise<void> {
       await attempt(() => check(table, label, server, step.req, step.expect));
     }
   }
-  assert.deepEqual(failures, [], `${label}:\n${failures.join('\n')}`);
+  assert.deepEqual(failures, [], `${failures.length} request(s) answered otherwise: ${failures.join(' | ')}`);
 }
 
 function defineScenario(ruleId: string, scenario: Scenario): void {
