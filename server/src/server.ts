@@ -14,7 +14,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'node:fs';
-import { DiagnosticSeverity } from 'vscode-languageserver/node';
+import { DiagnosticSeverity, MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
 import { loadBundledKb } from './kb/bundled';
 import { renderPage } from './kb/html';
 import { loadTeamKnowledge } from './kb/teamKnowledge';
@@ -174,9 +174,11 @@ export function startServer(connection: Connection): void {
       if (partial && !toldPartial.has(document.uri)) {
         toldPartial.add(document.uri);
         const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-        void connection.window.showInformationMessage(
-          `StatusLens: analysis is partial for ${path.basename(document.uri)} (${mb(partial.totalBytes)} MB): files above ${mb(partial.limit)} MB are checked up to that point only, without syntax checks.`,
-        );
+        // A notification (window/showMessage), not a request: nothing to answer, nothing to fail.
+        void connection.sendNotification(ShowMessageNotification.type, {
+          type: MessageType.Info,
+          message: `StatusLens: analysis is partial for ${path.basename(document.uri)} (${mb(partial.totalBytes)} MB): files above ${mb(partial.limit)} MB are checked up to that point only, without syntax checks.`,
+        });
       }
     } catch (err) {
       connection.console.error(`statuslens: analysis of ${document.uri} failed: ${(err as Error).stack ?? err}`);
