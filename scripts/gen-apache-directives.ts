@@ -5,11 +5,20 @@
  *
  *   node --import tsx scripts/gen-apache-directives.ts --git-dir <httpd.git> [--ref refs/heads/2.4.x]
  *   node --import tsx scripts/gen-apache-directives.ts --dir <checkout>/docs/manual/mod
+ *   ... --verify /usr/sbin/apache2 [--modules /usr/lib/apache2/modules]
  *
  * The 2.4.x branch is the default: it documents the Apache that users run (2.4), not trunk.
+ *
+ * With --verify, each directive whose module is installed is also placed at the top level, in a
+ * <VirtualHost>, a <Directory>, a <Location> and a <Files> of a scratch config, and `apache2 -t`
+ * says whether that place is accepted or refused ("not allowed here", "cannot occur within").
+ * The docs are not exact here (many "server config" directives are accepted in a vhost; Alias is
+ * refused in <Directory> although documented for "directory"), and StatusLens reports a refused
+ * place as an error, so decisive verdicts are stored next to the documented contexts.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const OUT = path.resolve(__dirname, '..', 'server', 'src', 'data', 'apache-directives.json');
@@ -30,6 +39,9 @@ interface Row {
   default: string;
   contexts: string;
   override: string;
+  /** Places `apache2 -t` accepted / refused: s top level, v <VirtualHost>, d <Directory>, l <Location>, f <Files>. */
+  accepted: string;
+  refused: string;
 }
 
 function arg(name: string): string | undefined {
@@ -99,37 +111,147 @@ function extract(file: string, xml: string): Row[] {
       default: text(element(body, 'default') ?? ''),
       contexts,
       override: text(element(body, 'override') ?? '').replace(/\s*,\s*/g, ','),
+      accepted: '',
+      refused: '',
     });
   }
   return rows;
 }
 
-const { files, source } = readSources();
-const byName = new Map<string, Row>();
-for (const [file, xml] of files) {
-  for (const row of extract(file, xml)) {
-    const key = row.name.toLowerCase();
-    const seen = byName.get(key);
-    // A few directives are documented by more than one module (e.g. MPM variants): keep every module name.
-    if (seen) seen.module = [...new Set([...seen.module.split('|'), row.module])].join('|');
-    else byName.set(key, row);
+async function main() {
+  const { files, source } = readSources();
+  const byName = new Map<string, Row>();
+  for (const [file, xml] of files) {
+    for (const row of extract(file, xml)) {
+      const key = row.name.toLowerCase();
+      const seen = byName.get(key);
+      // A few directives are documented by more than one module (e.g. MPM variants): keep every module name.
+      if (seen) seen.module = [...new Set([...seen.module.split('|'), row.module])].join('|');
+      else byName.set(key, row);
+    }
   }
-}
-const rows = [...byName.values()].sort((a, b) => a.name.replace(/[<>]/g, '').localeCompare(b.name.replace(/[<>]/g, ''), 'en', { sensitivity: 'base' }));
+  const rows = [...byName.values()].sort((a, b) => a.name.replace(/[<>]/g, '').localeCompare(b.name.replace(/[<>]/g, ''), 'en', { sensitivity: 'base' }));
 
-// One directive per line: reviewable diffs, compact file.
-const lines = rows.map((r) => JSON.stringify([r.name, r.module, r.syntax, r.default, r.contexts, r.override]));
-const json = [
-  '{',
-  `  "source": ${JSON.stringify(source)},`,
-  '  "fields": ["name", "module", "syntax", "default", "contexts", "override"],',
-  `  "contexts": ${JSON.stringify(Object.entries(CONTEXT_LETTERS).map(([k, v]) => `${v}=${k}`).join(', '))},`,
-  '  "directives": [',
-  lines.map((l) => `    ${l}`).join(',\n'),
-  '  ]',
-  '}',
-  '',
-].join('\n');
-fs.mkdirSync(path.dirname(OUT), { recursive: true });
-fs.writeFileSync(OUT, json);
-console.log(`apache directives: ${rows.length} from ${files.length} module files -> ${path.relative(process.cwd(), OUT)}`);
+  const apache = arg('--verify');
+  const verifiedWith = apache ? await verify(apache, arg('--modules') ?? '/usr/lib/apache2/modules', rows) : undefined;
+
+  // One directive per line: reviewable diffs, compact file.
+  const lines = rows.map((r) => JSON.stringify([r.name, r.module, r.syntax, r.default, r.contexts, r.override, r.accepted, r.refused]));
+  const json = [
+    '{',
+    `  "source": ${JSON.stringify(source)},`,
+    '  "fields": ["name", "module", "syntax", "default", "contexts", "override", "accepted", "refused"],',
+    `  "contexts": ${JSON.stringify(Object.entries(CONTEXT_LETTERS).map(([k, v]) => `${v}=${k}`).join(', '))},`,
+    `  "verified": ${JSON.stringify(verifiedWith ? `${verifiedWith}; places: s=top level, v=<VirtualHost>, d=<Directory>, l=<Location>, f=<Files>` : '')},`,
+    '  "directives": [',
+    lines.map((l) => `    ${l}`).join(',\n'),
+    '  ]',
+    '}',
+    '',
+  ].join('\n');
+  fs.mkdirSync(path.dirname(OUT), { recursive: true });
+  fs.writeFileSync(OUT, json);
+  console.log(`apache directives: ${rows.length} from ${files.length} module files -> ${path.relative(process.cwd(), OUT)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// --verify: where does a real apache2 accept each directive?
+
+/** Modules compiled into Debian's apache2 (no LoadModule needed) and the MPM-shared directives. */
+const STATIC = new Set(['core', 'mod_so', 'mod_watchdog', 'http_core', 'mod_log_config', 'mod_logio', 'mod_version', 'mod_unixd', 'mpm_common']);
+/** Modules another module needs loaded first. */
+const NEEDS: [RegExp, string][] = [
+  [/^(proxy_|lbmethod_)/, 'proxy'],
+  [/^cache_(disk|socache)$/, 'cache'],
+  [/^dav_(fs|lock)$/, 'dav'],
+  [/^session_/, 'session'],
+  [/^(authn_dbd|authz_dbd|session_dbd)$/, 'dbd'],
+  [/^authnz_ldap$/, 'ldap'],
+];
+const BASE_MODULES = ['authz_core', 'authz_host', 'authz_user', 'authn_core', 'authn_file', 'auth_basic', 'alias', 'mime', 'dir'];
+const REFUSED_HERE = /not allowed here|cannot occur within|not allowed in <|not allowed in .* context|only valid in|may only|only in <|outside of|can only be used|only allowed/i;
+const PLACES: Record<string, (stmt: string) => string> = {
+  s: (x) => x,
+  v: (x) => `<VirtualHost 127.0.0.1:1>\n${x}\n</VirtualHost>`,
+  d: (x) => `<Directory "/nonexistent/statuslens">\n${x}\n</Directory>`,
+  l: (x) => `<Location "/statuslens">\n${x}\n</Location>`,
+  f: (x) => `<Files "statuslens">\n${x}\n</Files>`,
+};
+
+function modulesFor(row: Row, moduleDir: string): string[] | undefined {
+  const out: string[] = [];
+  for (const mod of row.module.split('|')) {
+    if (STATIC.has(mod)) continue;
+    const m = mod.replace(/^mod_/, '');
+    if (!fs.existsSync(path.join(moduleDir, `mod_${m}.so`))) return undefined; // MPM-specific or not installed
+    for (const [re, dep] of NEEDS) if (re.test(m)) out.push(dep);
+    out.push(m);
+  }
+  return out;
+}
+
+/** Argument strings to try: the documented default's, the first listed choice, then generic ones. */
+function candidateArgs(row: Row): string[] {
+  const bare = row.name.replace(/[<>]/g, '');
+  const out: string[] = [];
+  if (row.default.toLowerCase().startsWith(bare.toLowerCase() + ' ')) out.push(row.default.slice(bare.length + 1).split('(')[0]!.trim());
+  const first = row.syntax.slice(row.syntax.indexOf(' ') + 1).split(' ')[0]!.replace(/[[\]]/g, '');
+  if (first.includes('|')) out.push(first.split('|')[0]!);
+  out.push('On', '1', 'x', '/nonexistent x', 'x x', 'x x x');
+  return [...new Set(out.filter(Boolean))];
+}
+
+async function verify(apache: string, moduleDir: string, rows: Row[]): Promise<string> {
+  const version = execFileSync(apache, ['-v'], { encoding: 'utf8' }).split('\n')[0]!.replace(/^Server version:\s*/, '').trim();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'statuslens-verify-'));
+  const header = (mods: string[]) =>
+    [
+      `ServerRoot "${dir}"`,
+      `PidFile "${dir}/httpd.pid"`,
+      `Mutex file:${dir} default`,
+      `DefaultRuntimeDir "${dir}"`,
+      'Listen 127.0.0.1:1',
+      'ServerName 127.0.0.1',
+      `ErrorLog "${dir}/error.log"`,
+      `LoadModule mpm_prefork_module ${moduleDir}/mod_mpm_prefork.so`,
+      ...[...new Set([...BASE_MODULES, ...mods])].map((m) => `LoadModule ${m}_module ${moduleDir}/mod_${m}.so`),
+    ].join('\n');
+  const test = (conf: string, file: string) =>
+    new Promise<{ ok: boolean; out: string }>((resolve) => {
+      fs.writeFileSync(file, conf);
+      execFile(apache, ['-t', '-f', file], (err, stdout, stderr) => resolve({ ok: !err, out: `${stdout}${stderr}` }));
+    });
+  const jobs: (() => Promise<void>)[] = [];
+  let n = 0;
+  for (const row of rows) {
+    const mods = modulesFor(row, moduleDir);
+    if (!mods) continue;
+    const bare = row.name.replace(/[<>]/g, '');
+    for (const [place, wrap] of Object.entries(PLACES)) {
+      const file = path.join(dir, `t${n++}.conf`);
+      jobs.push(async () => {
+        for (const args of candidateArgs(row)) {
+          const stmt = row.name.startsWith('<') ? `<${bare} ${args}>\n</${bare}>` : `${bare} ${args}`;
+          const r = await test(`${header(mods)}\n${wrap(stmt)}\n`, file);
+          if (r.ok) return void (row.accepted += place);
+          if (REFUSED_HERE.test(r.out)) return void (row.refused += place);
+        }
+      });
+    }
+  }
+  const workers = Array.from({ length: Math.max(2, os.cpus().length) }, async () => {
+    for (let job = jobs.shift(); job; job = jobs.shift()) await job();
+  });
+  await Promise.all(workers);
+  for (const row of rows) {
+    row.accepted = [...row.accepted].sort((a, b) => 'svdlf'.indexOf(a) - 'svdlf'.indexOf(b)).join('');
+    row.refused = [...row.refused].sort((a, b) => 'svdlf'.indexOf(a) - 'svdlf'.indexOf(b)).join('');
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  return `apache2 -t of ${version}`;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
