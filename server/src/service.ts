@@ -163,7 +163,7 @@ export function createLanguageService(options: LanguageServiceOptions): Language
       const language = languageOf(document);
       if (!language) return null;
       const parsed = await analysis(document, language).parsed;
-      return hoverFor(document, language.family, language.symbolAt(parsed, document.offsetAt(position)), kb);
+      return hoverFor(document, language.family, language.symbolAt(parsed, document.offsetAt(position)), kb, language.directiveInfo?.bind(language));
     },
     findings,
     async doValidation(document) {

@@ -69,6 +69,23 @@ export interface DocumentLinkTarget {
   tooltip?: string;
 }
 
+/**
+ * Reference facts of a server directive (from the server's own documentation), shown in hovers
+ * when the knowledge base has no page for the directive, and under the page when it has one.
+ */
+export interface DirectiveFacts {
+  name: string;
+  module: string;
+  syntax: string;
+  default?: string;
+  /** Where the directive may appear, in the server's own words ("server config", ".htaccess"…). */
+  contexts: string[];
+  /** Apache: the AllowOverride class a .htaccess needs for it. */
+  override?: string;
+  /** Where the facts come from, e.g. "Apache httpd 2.4 reference". */
+  source?: string;
+}
+
 /** One language (a config dialect or the route-file family), plugged into the service. */
 /** What a language may use besides the document: other files (includes, governing configs). */
 export interface ParseEnvironment {
@@ -87,6 +104,8 @@ export interface LanguageSupport<Parsed> {
   /** Whether a line comment may follow code on the same line (Apache: no). */
   trailingComments: boolean;
   documentLinks?(parsed: Parsed, document: TextDocument): DocumentLinkTarget[];
+  /** Reference facts of a directive by name, for hovers (optional). */
+  directiveInfo?(name: string): DirectiveFacts | undefined;
 }
 
 export interface Settings {
