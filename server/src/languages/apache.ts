@@ -1,48 +1,16 @@
+import { pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { apacheNodeAt, parseApache, type ApacheArg, type ApacheDirective, type ApacheFile } from '../parsers/apache';
+import { analyseApache, type ApacheParsed } from '../analysis/apacheAnalysis';
+import { apacheDirectiveFacts } from '../analysis/apacheDirectives';
+import { apacheStatusArg, rewriteFlagStatuses } from '../analysis/apacheStatus';
+import { apacheNodeAt } from '../parsers/apache';
 import { apacheRules } from '../rules/apache';
-import type { Finding, LanguageSupport, SymbolAt } from '../types';
 
-/** Statuses carried by RewriteRule flags: F is 403, G is 410, R=nnn is nnn (A5b). */
-export function rewriteFlagStatuses(arg: ApacheArg): { code: number; start: number; end: number }[] {
-  const raw = arg.value;
-  if (!/^\[.*\]$/.test(raw)) return [];
-  const out: { code: number; start: number; end: number }[] = [];
-  // Offsets of the value inside the argument: quotes shift them by one.
-  const base = arg.start + (arg.quote ? 1 : 0);
-  let pos = 1;
-  for (const flag of raw.slice(1, -1).split(',')) {
-    const f = flag.trim();
-    const lead = flag.length - flag.trimStart().length;
-    const start = base + pos + lead;
-    const m = /^(?:R|redirect)=(\d{3})$/i.exec(f);
-    if (m) out.push({ code: Number(m[1]), start: start + f.indexOf('=') + 1, end: start + f.length });
-    else if (/^(F|forbidden)$/i.test(f)) out.push({ code: 403, start, end: start + f.length });
-    else if (/^(G|gone)$/i.test(f)) out.push({ code: 410, start, end: start + f.length });
-    pos += flag.length + 1;
-  }
-  return out;
-}
+export { apacheStatusArg, rewriteFlagStatuses };
+import type { DocumentLinkTarget, Finding, LanguageSupport, SymbolAt } from '../types';
 
-/** The status code an argument stands for, when its directive makes it a status. */
-export function apacheStatusArg(d: ApacheDirective, arg: ApacheArg, index: number): number | undefined {
-  const m = /^\d{3}$/.exec(arg.value);
-  switch (d.lname) {
-    case 'errordocument':
-      return index === 0 && m ? Number(arg.value) : undefined;
-    case 'redirect':
-    case 'redirectmatch':
-      // `Redirect [status] URL-path URL`: status is a number or permanent/temp/seeother/gone.
-      if (index !== 0 || d.args.length < 2) return undefined;
-      if (m) return Number(arg.value);
-      return { permanent: 301, temp: 302, seeother: 303, gone: 410 }[arg.value.toLowerCase()];
-    default:
-      return undefined;
-  }
-}
-
-function symbolAt(file: ApacheFile, offset: number): SymbolAt | undefined {
-  const hit = apacheNodeAt(file, offset);
+function symbolAt(parsed: ApacheParsed, offset: number): SymbolAt | undefined {
+  const hit = apacheNodeAt(parsed.file, offset);
   if (!hit) return undefined;
   const { directive, arg, argIndex } = hit;
   if (hit.onName) return { kind: 'directive', server: 'apache', name: directive.name, start: directive.nameStart, end: directive.nameEnd };
@@ -55,23 +23,47 @@ function symbolAt(file: ApacheFile, offset: number): SymbolAt | undefined {
   return code !== undefined ? { kind: 'status', code, start: arg.start, end: arg.end } : undefined;
 }
 
-function syntaxFindings(file: ApacheFile): Finding[] {
-  return file.errors.slice(0, 1).map((e) => ({
+function syntaxFindings(parsed: ApacheParsed): Finding[] {
+  // One diagnostic for a broken file: the first error is the cause, later ones mostly follow from it.
+  return parsed.file.errors.slice(0, 1).map((e) => ({
     ruleId: 'apache/syntax',
     start: e.start,
     end: e.end,
-    message: `Syntax error: ${e.message}. Apache refuses this configuration; StatusLens still checks the rest.`,
+    message:
+      parsed.kind === 'htaccess'
+        ? `Syntax error: ${e.message}. Apache answers 500 Internal Server Error for every request under this folder; StatusLens still checks the rest.`
+        : `Syntax error: ${e.message}. Apache refuses this configuration (apache2 -t fails); StatusLens still checks the rest.`,
     severity: 'error',
     fixes: [],
   }));
 }
 
-export const apacheLanguage: LanguageSupport<ApacheFile> = {
+/** `Include` targets found in the workspace become links (the first match of a wildcard). */
+function documentLinks(parsed: ApacheParsed): DocumentLinkTarget[] {
+  const links: DocumentLinkTarget[] = [];
+  for (const inc of parsed.includes) {
+    const arg = inc.directive.args[0];
+    const target = inc.files[0];
+    if (!arg || !target) continue;
+    links.push({
+      start: arg.start,
+      end: arg.end,
+      target: pathToFileURL(target).href,
+      ...(inc.files.length > 1 ? { tooltip: `${inc.files.length} files match; opens the first` } : {}),
+    });
+  }
+  return links;
+}
+
+export const apacheLanguage: LanguageSupport<ApacheParsed> = {
   family: 'apache',
-  parse: (document: TextDocument) => parseApache(document.getText()),
+  parse: (document: TextDocument, environment) => analyseApache(document, environment),
   symbolAt,
   syntaxFindings,
   rules: apacheRules,
+  // Apache has whole-line comments only: suppressions go on their own line above.
   commentPrefix: () => '#',
   trailingComments: false,
+  documentLinks,
+  directiveInfo: apacheDirectiveFacts,
 };

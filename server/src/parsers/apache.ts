@@ -141,7 +141,7 @@ export function resolveDefines(value: string, defines: ReadonlyMap<string, strin
  * the matching quote, where only `\\` and a backslash before that quote are escapes; any other
  * word runs to the next blank. A quote inside an unquoted word is literal.
  */
-function splitArgs(line: LogicalLine, from: number, to: number, defines: ReadonlyMap<string, string>, errors: ApacheSyntaxError[]): ApacheArg[] {
+function splitArgs(line: LogicalLine, from: number, to: number, defines: ReadonlyMap<string, string>): ApacheArg[] {
   const args: ApacheArg[] = [];
   const t = line.text;
   let i = from;
@@ -163,8 +163,8 @@ function splitArgs(line: LogicalLine, from: number, to: number, defines: Readonl
         }
         value += t[i++];
       }
-      if (i >= to) errors.push({ message: 'unterminated quoted argument', start: line.offsetOf(s), end: line.offsetOf(to) });
-      else i++;
+      // An unterminated quote is no error for Apache: the word runs to the end of the line.
+      if (i < to) i++;
     } else {
       while (i < to && !isSpace(t[i])) {
         if (t[i] === '\\' && i + 1 < to && t[i + 1] === '\\') {
@@ -238,7 +238,7 @@ export function parseApache(src: string): ApacheFile {
         lname: name.toLowerCase(),
         nameStart: line.offsetOf(i + 1),
         nameEnd: line.offsetOf(j),
-        args: splitArgs(line, j, gt > i ? gt : t.length, defines, errors),
+        args: splitArgs(line, j, gt > i ? gt : t.length, defines),
         start: line.offsetOf(i),
         end: line.end,
         section: { openEnd: line.end, children: [] },
@@ -256,7 +256,7 @@ export function parseApache(src: string): ApacheFile {
       lname: name.toLowerCase(),
       nameStart: line.offsetOf(i),
       nameEnd: line.offsetOf(j),
-      args: splitArgs(line, j, t.length, defines, errors),
+      args: splitArgs(line, j, t.length, defines),
       start: line.offsetOf(i),
       end: line.end,
       parent: stack[stack.length - 1],
