@@ -1,0 +1,83 @@
+/** Helpers shared by the Apache rules: walking, wording that depends on the file, line edits. */
+import type { ApacheParsed } from '../../analysis/apacheAnalysis';
+import type { ApacheWhere } from '../../analysis/apacheContext';
+import { inactiveOn24 } from '../../analysis/apacheContext';
+import { walkApache, type ApacheArg, type ApacheDirective } from '../../parsers/apache';
+import type { OffsetEdit } from '../../types';
+import { indentAt, lineRangeOf } from '../text';
+
+/** Every directive Apache 2.4 reads (2.2-only fallback branches skipped). */
+export function* activeDirectives(parsed: ApacheParsed): Generator<ApacheDirective> {
+  for (const d of walkApache(parsed.file.directives)) if (!inactiveOn24(d)) yield d;
+}
+
+/** What a configuration error costs here: a .htaccess error is a 500 per request, a server config error stops start-up. */
+export function refusalConsequence(parsed: ApacheParsed): string {
+  return parsed.kind === 'htaccess'
+    ? 'Apache answers 500 Internal Server Error for every request under this folder'
+    : 'Apache refuses the configuration (apache2 -t fails and the server does not start or reload)';
+}
+
+export const WHERE_NAMES: Record<ApacheWhere, string> = {
+  s: 'the server config',
+  v: 'a <VirtualHost>',
+  sv: 'the server config',
+  d: 'a <Directory> section',
+  l: 'a <Location> section',
+  f: 'a <Files> section',
+  i: 'an <If> section',
+  h: '.htaccess',
+  p: 'a <Proxy> section',
+};
+
+/** The indentation step the file uses (a tab, or four spaces). */
+export function indentUnit(text: string): string {
+  return /^\t+\S/m.test(text) && !/^ {2,}\S/m.test(text) ? '\t' : '    ';
+}
+
+/** Whole lines of a directive, or undefined when other directives share them. */
+export function wholeLines(text: string, d: ApacheDirective): { start: number; end: number } | undefined {
+  const r = lineRangeOf(text, d.start, d.end);
+  return r.whole ? r : undefined;
+}
+
+/** Line edits replacing `first` by `lines` (indented like it) and deleting `others`; undefined when not line-safe. */
+export function replaceLines(text: string, first: ApacheDirective, others: ApacheDirective[], lines: string[]): OffsetEdit[] | undefined {
+  const head = wholeLines(text, first);
+  if (!head) return undefined;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const edits: OffsetEdit[] = [{ start: head.start, end: head.end, newText: lines.map((l) => l + eol).join('') }];
+  for (const d of others) {
+    const r = wholeLines(text, d);
+    if (!r) return undefined;
+    edits.push({ start: r.start, end: r.end, newText: '' });
+  }
+  // Line ranges of different directives never overlap, but a directive listed twice would.
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  for (let i = 1; i < sorted.length; i++) if (sorted[i]!.start < sorted[i - 1]!.end) return undefined;
+  return edits;
+}
+
+/** Inserts `lines` after the line(s) of `after`, indented like it. */
+export function insertAfter(text: string, after: ApacheDirective, lines: string[]): OffsetEdit | undefined {
+  const r = wholeLines(text, after);
+  if (!r) return undefined;
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const indent = indentAt(text, after.start);
+  const needsBreak = r.end === text.length && !text.endsWith('\n');
+  return { start: r.end, end: r.end, newText: (needsBreak ? eol : '') + lines.map((l) => indent + l + eol).join('') };
+}
+
+/** The value of an argument as written between its quotes, when it equals what Apache sees (no escapes, no ${VAR}). */
+export function plainArg(arg: ApacheArg): { text: string; offset: number } | undefined {
+  const inner = arg.quote ? arg.raw.slice(1, arg.raw.endsWith(arg.quote) && arg.raw.length > 1 ? -1 : undefined) : arg.raw;
+  if (inner !== arg.value) return undefined;
+  return { text: inner, offset: arg.start + (arg.quote ? 1 : 0) };
+}
+
+/** Any `Require` that makes Apache ask who the client is (not `all`, `ip`, `host`, `env`, `method`, `local`). */
+export function requireAsksForLogin(d: ApacheDirective): boolean {
+  const words = d.args.map((a) => a.value.toLowerCase());
+  const entity = words[0] === 'not' ? words[1] : words[0];
+  return !!entity && !['all', 'ip', 'host', 'forward-dns', 'env', 'method', 'local', 'expr'].includes(entity);
+}
