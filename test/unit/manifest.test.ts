@@ -95,9 +95,8 @@ describe('manifest: languages', () => {
     ['/etc/apache2/mods-available/ssl.conf', 'apacheconf'],
     // Also claimed by nginx's sites-available/conf.d patterns: the longer Apache pattern must win.
     ['/etc/apache2/sites-available/000-default.conf', 'apacheconf'],
-    // Apache 2.2-era Debian names without .conf: the server's path rules (used only when an editor
-    // sends no language id) still read sites-enabled/* as nginx.
-    ['/etc/apache2/sites-enabled/example', 'apacheconf', 'nginx'],
+    // Apache 2.2-era Debian names without .conf: Apache for the editor and the server alike.
+    ['/etc/apache2/sites-enabled/example', 'apacheconf'],
     ['/etc/httpd/conf.d/ssl.conf', 'apacheconf'],
     // A plain .conf elsewhere is left alone.
     ['/repo/config/app.conf', undefined],

@@ -20,6 +20,8 @@ export function familyFromPath(path: string): Family | undefined {
   const p = path.replace(/\\/g, '/');
   const base = p.slice(p.lastIndexOf('/') + 1);
   if (base === '.htaccess' || /^(httpd|apache2?)\.conf$/.test(base) || /\/apache2?\/.*\.conf$/.test(p) || /\/httpd\/.*\.conf$/.test(p)) return 'apache';
+  // Debian's Apache keeps extension-less site files too: /etc/apache2/sites-enabled/example.
+  if (/\/(apache2?|httpd)\/(sites|conf)-(available|enabled)\/[^/]+$/.test(p)) return 'apache';
   if (base === 'nginx.conf' || /\.nginx$/.test(base) || /\.conf\.template$/.test(base) || /\/nginx\/.*\.conf$/.test(p) || /\/(sites-available|sites-enabled)\/[^/]+$/.test(p) || /\/conf\.d\/[^/]+\.conf$/.test(p)) return 'nginx';
   if (/\.(m?[jt]sx?|cjs|cts|mts|py|php|rb|go)$/.test(base)) return 'routes';
   return undefined;
