@@ -190,10 +190,21 @@ function modulesFor(row: Row, moduleDir: string): string[] | undefined {
   return out;
 }
 
-/** Argument strings to try: the documented default's, the first listed choice, then generic ones. */
-function candidateArgs(row: Row): string[] {
+/**
+ * Arguments the generic guesses cannot produce. LoadModule/LoadFile run while the file is read,
+ * before Apache looks at the section around them, so only a real module tells where they are taken.
+ */
+const SPECIAL_ARGS: Record<string, (moduleDir: string) => string> = {
+  loadmodule: (dir) => `info_module ${dir}/mod_info.so`,
+  loadfile: (dir) => `${dir}/mod_info.so`,
+};
+
+/** Argument strings to try: known-good ones, the documented default's, the first listed choice, then generic ones. */
+function candidateArgs(row: Row, moduleDir: string): string[] {
   const bare = row.name.replace(/[<>]/g, '');
   const out: string[] = [];
+  const special = SPECIAL_ARGS[bare.toLowerCase()];
+  if (special) out.push(special(moduleDir));
   if (row.default.toLowerCase().startsWith(bare.toLowerCase() + ' ')) out.push(row.default.slice(bare.length + 1).split('(')[0]!.trim());
   const first = row.syntax.slice(row.syntax.indexOf(' ') + 1).split(' ')[0]!.replace(/[[\]]/g, '');
   if (first.includes('|')) out.push(first.split('|')[0]!);
@@ -230,7 +241,7 @@ async function verify(apache: string, moduleDir: string, rows: Row[]): Promise<s
     for (const [place, wrap] of Object.entries(PLACES)) {
       const file = path.join(dir, `t${n++}.conf`);
       jobs.push(async () => {
-        for (const args of candidateArgs(row)) {
+        for (const args of candidateArgs(row, moduleDir)) {
           const stmt = row.name.startsWith('<') ? `<${bare} ${args}>\n</${bare}>` : `${bare} ${args}`;
           const r = await test(`${header(mods)}\n${wrap(stmt)}\n`, file);
           if (r.ok) return void (row.accepted += place);
