@@ -41,7 +41,7 @@ with_scratch_env() {
 
 installed_version() {
   # "4.100.3 <commit> with Code 1.100.3"
-  with_scratch_env "$BIN" --version 2>/dev/null | awk 'NR==1 {print $1}'
+  with_scratch_env "$BIN" --version 2>/dev/null | awk '/ with Code / {print $1; exit}'
 }
 
 # Starts code-server on a free loopback port, waits for /healthz, stops it by process group.
@@ -49,11 +49,18 @@ smoke_start() {
   local port pid pgid ok=0 log=$SCRATCH/smoke.log
   port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
   mkdir -p "$SCRATCH/smoke-ud" "$SCRATCH/smoke-ext"
-  with_scratch_env setsid "$BIN" --bind-addr "127.0.0.1:$port" --auth none --disable-telemetry --disable-update-check \
+  # A plain background command: bash forks, the child (not a group leader: no job control in a
+  # script) execs env, then setsid, which makes it a new session and process group, then node.
+  env XDG_CONFIG_HOME="$SCRATCH/config" XDG_DATA_HOME="$SCRATCH/data" XDG_CACHE_HOME="$SCRATCH/cache" TMPDIR="$SCRATCH/tmp" \
+    setsid "$BIN" --bind-addr "127.0.0.1:$port" --auth none --disable-telemetry --disable-update-check \
     --disable-workspace-trust --user-data-dir "$SCRATCH/smoke-ud" --extensions-dir "$SCRATCH/smoke-ext" >"$log" 2>&1 &
   pid=$!
-  # setsid (not forking: we are not a group leader) makes the server its own group leader.
-  pgid=$pid
+  for _ in $(seq 1 50); do
+    pgid=$(ps -o pgid= -p "$pid" | tr -d ' ')
+    [ "$pgid" = "$pid" ] && break
+    sleep 0.05
+  done
+  [ "$pgid" = "$pid" ] || { kill "$pid" 2>/dev/null || true; die "code-server did not start in its own process group (pid $pid, pgid ${pgid:-none})"; }
   trap 'kill -- -'"$pgid"' 2>/dev/null || true' EXIT
   for _ in $(seq 1 100); do
     if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then ok=1; break; fi
@@ -63,6 +70,8 @@ smoke_start() {
   # The workbench page itself must render (it is what the tests open).
   if [ $ok = 1 ] && ! curl -fsSL "http://127.0.0.1:$port/" | grep -q 'workbench'; then ok=0; fi
   kill -- "-$pgid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 -- "-$pgid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL -- "-$pgid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   trap - EXIT
   if [ $ok != 1 ]; then
