@@ -14,6 +14,8 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import * as fs from 'node:fs';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { DiagnosticSeverity, MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
 import { loadBundledKb } from './kb/bundled';
 import { renderPage } from './kb/html';
@@ -39,6 +41,24 @@ import {
 const DIAGNOSTICS_DELAY_MS = 150;
 /** Large-file policy: beyond this many bytes a document is analysed only up to here (the user is told once). */
 export const MAX_ANALYSED_BYTES = 4 * 1024 * 1024;
+/** Documents at least this long get an idle garbage collection after their analysis and after they close. */
+const BIG_DOCUMENT_LENGTH = 1024 * 1024;
+const IDLE_GC_DELAY_MS = 1000;
+
+/**
+ * A full garbage collection on demand. An idle V8 keeps the garbage of a big analysis (hundreds
+ * of MB for a multi-MB config) until something allocates again; editors leave the server idle.
+ */
+function garbageCollector(): (() => void) | undefined {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed) return exposed;
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    return vm.runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  }
+}
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -51,6 +71,15 @@ export function startServer(connection: Connection): void {
   const service = createLanguageService({ kb, docsBaseUri, files, maxAnalysedBytes: MAX_ANALYSED_BYTES });
   /** Documents already told that their analysis is partial (once per open document). */
   const toldPartial = new Set<string>();
+  const collectGarbage = garbageCollector();
+  let gcTimer: NodeJS.Timeout | undefined;
+  /** After a big document's analysis or close: one collection once the server has been idle for a moment. */
+  const collectWhenIdle = (document: TextDocument) => {
+    if (!collectGarbage || document.getText().length < BIG_DOCUMENT_LENGTH) return;
+    clearTimeout(gcTimer);
+    gcTimer = setTimeout(collectGarbage, IDLE_GC_DELAY_MS);
+    gcTimer.unref();
+  };
   let supportsConfiguration = false;
   const pending = new Map<string, NodeJS.Timeout>();
   // Team knowledge: folders from settings, loaded over the bundled pages.
@@ -170,6 +199,7 @@ export function startServer(connection: Connection): void {
       const current = documents.get(document.uri);
       if (!current || current.version !== document.version) return;
       await connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+      collectWhenIdle(document);
       const partial = service.partialAnalysis(document);
       if (partial && !toldPartial.has(document.uri)) {
         toldPartial.add(document.uri);
@@ -192,6 +222,7 @@ export function startServer(connection: Connection): void {
     pending.delete(e.document.uri);
     toldPartial.delete(e.document.uri);
     service.forget(e.document.uri);
+    collectWhenIdle(e.document);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 

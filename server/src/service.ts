@@ -189,8 +189,11 @@ export function createLanguageService(options: LanguageServiceOptions): Language
       cache.delete(uri);
     },
     partialAnalysis(document) {
-      const language = languageOf(document);
-      return language ? analysis(document, language).partial : undefined;
+      // Never starts an analysis: asked after a document closed, it must not bring it back into the cache.
+      if (!languageOf(document)) return undefined;
+      const hit = cache.get(document.uri);
+      if (hit && hit.version === document.version) return hit.partial;
+      return limitDocument(document, options.maxAnalysedBytes).partial;
     },
   };
 }

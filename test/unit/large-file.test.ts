@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { nginxLanguage } from '../../server/src/languages/nginx';
 import { createLanguageService } from '../../server/src/service';
 import { projectKb } from '../support/service';
 
@@ -58,5 +59,18 @@ describe('large-file policy', () => {
     assert.ok(p2);
     assert.equal(p2.analysedBytes % 4, 0);
     assert.deepEqual(await ls.findings(emoji), []);
+  });
+
+  it('never starts an analysis when asked whether one is partial (a closed document stays forgotten)', async () => {
+    let parses = 0;
+    const counting = { ...nginxLanguage, parse: (...args: Parameters<typeof nginxLanguage.parse>) => (parses++, nginxLanguage.parse(...args)) };
+    const ls = createLanguageService({ kb: projectKb(), maxAnalysedBytes: LIMIT, languages: { nginx: counting } });
+    const doc = TextDocument.create('file:///big/nginx.conf', 'nginx', 1, text);
+    await ls.findings(doc);
+    assert.equal(parses, 1);
+    ls.forget(doc.uri);
+    assert.ok(ls.partialAnalysis(doc));
+    await new Promise((r) => setTimeout(r, 10));
+    assert.equal(parses, 1, 'partialAnalysis parsed the document again');
   });
 });
