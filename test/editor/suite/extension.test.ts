@@ -12,8 +12,8 @@ const RULE = 'nginx/allow-after-deny-all';
 /** What these tests use of the API `activate()` returns. */
 interface ApiSubset {
   readonly client: { isRunning(): boolean };
-  /** Newer clients: the Explain view's HTML (undefined when closed). */
-  explainPanelHtml?: () => string | undefined;
+  /** The Explain view's HTML (undefined when it is closed). */
+  explainPanelHtml(): string | undefined;
 }
 
 function workspaceFile(relative: string): vscode.Uri {
@@ -93,21 +93,16 @@ describe('StatusLens in VS Code', function () {
   it('"StatusLens: Explain 403 Forbidden" opens the 403 page', async () => {
     const before = new Set(vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label));
     await vscode.commands.executeCommand('statuslens.explain403');
-    // A webview tab (the Explain view, or a markdown preview) named after the page.
+    // The Explain view (a webview panel) opens, named after the page, and renders it.
     const tab = await poll('a tab for the 403 page', () =>
       vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && /403/.test(t.label) && !before.has(t.label)),
     );
-    assert.ok(tab.isActive || tab.group.isActive, `the 403 tab "${tab.label}" is not shown`);
-    if (api.explainPanelHtml) {
-      // The Explain view: its HTML holds the rendered page.
-      const html = await poll('the Explain view HTML', () => api.explainPanelHtml?.() || undefined);
-      assert.match(html, /403 Forbidden/);
-    } else {
-      // The markdown preview of the page's virtual document.
-      const page = vscode.workspace.textDocuments.find((d) => d.uri.toString() === 'statuslens-kb:/status/403.md');
-      assert.ok(page, 'statuslens-kb:/status/403.md was not opened');
-      assert.match(page.getText(), /^# 403 Forbidden/m);
-    }
+    assert.ok(tab.input instanceof vscode.TabInputWebview);
+    assert.match(tab.input.viewType, /statuslens\.explain$/, `view type ${tab.input.viewType}`);
+    assert.ok(tab.isActive, `the 403 tab "${tab.label}" is not the active tab of its group`);
+    const html = await poll('the Explain view HTML', () => api.explainPanelHtml() || undefined);
+    assert.match(html, /403 Forbidden/);
+    assert.match(html, /<h1[^>]*>\s*403 Forbidden/, 'the page title is the view\'s heading');
   });
 
   it('serves the 403 page as markdown at statuslens-kb:/status/403.md', async () => {
