@@ -327,21 +327,32 @@ export async function runCase(kb: KnowledgeBase, input: CaseInput): Promise<Case
 export type RunOutcome = CaseResult | { timedOut: true; ms: number };
 
 export class CaseRunner {
-  private worker: Worker | undefined;
+  private worker: { worker: Worker; ready: Promise<void> } | undefined;
   private nextId = 1;
 
-  private start(): Worker {
+  /** A new worker; `ready` once it has loaded the service and the KB (which is not part of any case's time). */
+  private start(): { worker: Worker; ready: Promise<void> } {
     // A CommonJS bootstrap that registers tsx, then loads the TypeScript worker.
     const bootstrap = `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(path.join(__dirname, 'fuzz-worker.ts'))});`;
     const worker = new Worker(bootstrap, { eval: true, execArgv: [], stdout: false, stderr: false });
     worker.unref();
-    this.worker = worker;
-    return worker;
+    const ready = new Promise<void>((resolve, reject) => {
+      const onReady = (msg: { ready?: boolean }) => {
+        if (!msg.ready) return;
+        worker.off('message', onReady);
+        resolve();
+      };
+      worker.on('message', onReady);
+      worker.once('error', reject);
+    });
+    this.worker = { worker, ready };
+    return this.worker;
   }
 
   /** Runs one case; after `timeoutMs` the worker is terminated (and replaced at the next case). */
-  run(input: CaseInput, timeoutMs: number): Promise<RunOutcome> {
-    const worker = this.worker ?? this.start();
+  async run(input: CaseInput, timeoutMs: number): Promise<RunOutcome> {
+    const { worker, ready } = this.worker ?? this.start();
+    await ready;
     const id = this.nextId++;
     const t0 = performance.now();
     return new Promise((resolve, reject) => {
@@ -375,6 +386,6 @@ export class CaseRunner {
   async close(): Promise<void> {
     const w = this.worker;
     this.worker = undefined;
-    if (w) await w.terminate();
+    if (w) await w.worker.terminate();
   }
 }
