@@ -1,7 +1,8 @@
 /**
  * Cases the fuzzer once broke, kept as fixtures under test/fixtures/regressions/: each `<name>.json`
  * names its language and its text file (or the source and mutations that make it) and what went wrong.
- * Each must now pass the fuzz checks: no throw, no logged rule crash, every range inside the document.
+ * Each must now pass the fuzz checks: no throw, no logged rule crash, every range inside the document,
+ * and, for a slow path, its time bound.
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -19,6 +20,8 @@ interface Regression {
   source?: string;
   mutations?: Mutation[];
   positions?: RawPosition[];
+  /** A slow-path case: the most it may take (parse, diagnostics, hovers, actions), in ms. */
+  maxMs?: number;
   problem: string;
 }
 
@@ -47,6 +50,7 @@ describe('fuzz regressions', () => {
       }
       const result = await runCase(projectKb(), { uri: pathToFileURL(file).href, languageId: r.languageId, text, positions: r.positions ?? POSITIONS });
       assert.deepEqual(result.problems, [], `was: ${r.problem}`);
+      if (r.maxMs !== undefined) assert.ok(result.ms <= r.maxMs, `took ${result.ms.toFixed(0)} ms, more than ${r.maxMs} ms; was: ${r.problem}`);
     });
   }
 });
