@@ -171,10 +171,31 @@ function deadOn24(section: ApacheDirective): boolean {
   return false;
 }
 
+/** Per section: is its content dead on 2.4 (the section or one around it can never be true)? */
+const deadContent = new WeakMap<ApacheDirective, boolean>();
+
 /** Inside a conditional that is false on Apache 2.4 with mod_authz_core (the usual 2.2 fallback branch). */
 export function inactiveOn24(d: ApacheDirective): boolean {
-  for (let p = d.parent; p; p = p.parent) if (deadOn24(p)) return true;
-  return false;
+  if (!d.parent) return false;
+  const known = deadContent.get(d.parent);
+  if (known !== undefined) return known;
+  // Iterative, memoized per section: every directive costs O(1) once its parent is known.
+  const chain: ApacheDirective[] = [];
+  let p: ApacheDirective | undefined = d.parent;
+  let dead = false;
+  for (; p; p = p.parent) {
+    const memo = deadContent.get(p);
+    if (memo !== undefined) {
+      dead = memo;
+      break;
+    }
+    chain.push(p);
+  }
+  for (let i = chain.length - 1; i >= 0; i--) {
+    dead = dead || deadOn24(chain[i]!);
+    deadContent.set(chain[i]!, dead);
+  }
+  return deadContent.get(d.parent)!;
 }
 
 /** Inside `<IfModule mod_access_compat.c>`: read only when that module is loaded. */

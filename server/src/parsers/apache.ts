@@ -63,13 +63,29 @@ export interface ApacheFile {
 
 /**
  * One logical line. `text` is the physical lines joined (each `\`+newline becomes a space, as
- * Apache does); `offsetOf` maps an index of `text` back to a document offset.
+ * Apache does); `segments` (only for continued lines) map indexes of `text` back to the document.
  */
 interface LogicalLine {
   text: string;
   start: number;
   end: number;
-  offsetOf(index: number): number;
+  /** [index in text, document offset] pairs, ascending; undefined when text is one physical line. */
+  segments?: [number, number][];
+}
+
+/** The document offset of index `k` of a logical line's text. */
+function offsetOf(line: LogicalLine, k: number): number {
+  if (k >= line.text.length) return line.end;
+  const segs = line.segments;
+  if (!segs) return line.start + k;
+  let lo = 0;
+  let hi = segs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (segs[mid]![0] <= k) lo = mid;
+    else hi = mid - 1;
+  }
+  return segs[lo]![1] + (k - segs[lo]![0]);
 }
 
 function* logicalLines(src: string): Generator<LogicalLine> {
@@ -77,7 +93,6 @@ function* logicalLines(src: string): Generator<LogicalLine> {
   let i = 0;
   while (i < n) {
     const start = i;
-    // Segments of the joined text: [index in text, document offset].
     let segments: [number, number][] | undefined;
     let text = '';
     let end: number;
@@ -101,30 +116,7 @@ function* logicalLines(src: string): Generator<LogicalLine> {
       segments!.push([text.length, lineEnd]);
       text += ' ';
     }
-    if (!segments) {
-      const base = start;
-      const lineEndOffset = end;
-      yield { text, start, end, offsetOf: (k) => (k >= text.length ? lineEndOffset : base + k) };
-    } else {
-      const segs = segments;
-      const lineEndOffset = end;
-      yield {
-        text,
-        start,
-        end,
-        offsetOf(k) {
-          if (k >= text.length) return lineEndOffset;
-          let lo = 0;
-          let hi = segs.length - 1;
-          while (lo < hi) {
-            const mid = (lo + hi + 1) >> 1;
-            if (segs[mid]![0] <= k) lo = mid;
-            else hi = mid - 1;
-          }
-          return segs[lo]![1] + (k - segs[lo]![0]);
-        },
-      };
-    }
+    yield segments ? { text, start, end, segments } : { text, start, end };
   }
 }
 
@@ -150,32 +142,28 @@ function splitArgs(line: LogicalLine, from: number, to: number, defines: Readonl
     if (i >= to) break;
     const s = i;
     const q = t[i];
-    let value = '';
+    let value: string;
     let quote: '"' | "'" | undefined;
     if (q === '"' || q === "'") {
       quote = q;
-      i++;
+      const from = ++i;
+      let escaped = false;
       while (i < to && t[i] !== q) {
         if (t[i] === '\\' && i + 1 < to && (t[i + 1] === q || t[i + 1] === '\\')) {
-          value += t[i + 1];
+          escaped = true;
           i += 2;
-          continue;
-        }
-        value += t[i++];
+        } else i++;
       }
+      const body = t.slice(from, Math.min(i, to));
+      value = escaped ? body.replace(q === '"' ? /\\(["\\])/g : /\\(['\\])/g, '$1') : body;
       // An unterminated quote is no error for Apache: the word runs to the end of the line.
       if (i < to) i++;
     } else {
-      while (i < to && !isSpace(t[i])) {
-        if (t[i] === '\\' && i + 1 < to && t[i + 1] === '\\') {
-          value += '\\';
-          i += 2;
-          continue;
-        }
-        value += t[i++];
-      }
+      while (i < to && !isSpace(t[i])) i++;
+      const word = t.slice(s, i);
+      value = word.includes('\\\\') ? word.replace(/\\\\/g, '\\') : word;
     }
-    const arg: ApacheArg = { value: resolveDefines(value, defines), raw: t.slice(s, i), start: line.offsetOf(s), end: line.offsetOf(i) };
+    const arg: ApacheArg = { value: resolveDefines(value, defines), raw: t.slice(s, i), start: offsetOf(line, s), end: offsetOf(line, i) };
     if (quote) arg.quote = quote;
     args.push(arg);
   }
@@ -201,14 +189,14 @@ export function parseApache(src: string): ApacheFile {
     while (i < t.length && isSpace(t[i])) i++;
     if (i >= t.length) continue;
     if (t[i] === '#') {
-      comments.push({ text: t.slice(i + 1), start: line.offsetOf(i), end: line.end });
+      comments.push({ text: t.slice(i + 1), start: offsetOf(line, i), end: line.end });
       continue;
     }
     if (t[i] === '<' && t[i + 1] === '/') {
       const m = /^<\/\s*([^\s>]*)\s*>?/.exec(t.slice(i));
       const name = m?.[1] ?? '';
       const lname = name.toLowerCase();
-      const start = line.offsetOf(i);
+      const start = offsetOf(line, i);
       const top = stack[stack.length - 1];
       if (top && top.lname === lname) {
         stack.pop();
@@ -232,14 +220,14 @@ export function parseApache(src: string): ApacheFile {
       let j = i + 1;
       while (j < t.length && !isSpace(t[j]) && t[j] !== '>') j++;
       const name = t.slice(i + 1, j);
-      if (gt <= i) errors.push({ message: `<${name} is missing its closing ">"`, start: line.offsetOf(i), end: line.end });
+      if (gt <= i) errors.push({ message: `<${name} is missing its closing ">"`, start: offsetOf(line, i), end: line.end });
       const d: ApacheDirective = {
         name,
         lname: name.toLowerCase(),
-        nameStart: line.offsetOf(i + 1),
-        nameEnd: line.offsetOf(j),
+        nameStart: offsetOf(line, i + 1),
+        nameEnd: offsetOf(line, j),
         args: splitArgs(line, j, gt > i ? gt : t.length, defines),
-        start: line.offsetOf(i),
+        start: offsetOf(line, i),
         end: line.end,
         section: { openEnd: line.end, children: [] },
         parent: stack[stack.length - 1],
@@ -254,10 +242,10 @@ export function parseApache(src: string): ApacheFile {
     const d: ApacheDirective = {
       name,
       lname: name.toLowerCase(),
-      nameStart: line.offsetOf(i),
-      nameEnd: line.offsetOf(j),
+      nameStart: offsetOf(line, i),
+      nameEnd: offsetOf(line, j),
       args: splitArgs(line, j, t.length, defines),
-      start: line.offsetOf(i),
+      start: offsetOf(line, i),
       end: line.end,
       parent: stack[stack.length - 1],
     };

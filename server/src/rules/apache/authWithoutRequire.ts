@@ -1,8 +1,8 @@
 import type { ApacheParsed } from '../../analysis/apacheAnalysis';
-import { accessScopeOf, inactiveOn24 } from '../../analysis/apacheContext';
-import { walkApache, type ApacheDirective } from '../../parsers/apache';
+import { accessScopeOf } from '../../analysis/apacheContext';
+import type { ApacheDirective } from '../../parsers/apache';
 import type { Fix, Rule } from '../../types';
-import { activeDirectives, insertAfter, requireAsksForLogin } from './shared';
+import { activeDirectives, insertAfter, requireAsksForLogin, requireIndex, type RequireIndex } from './shared';
 
 /**
  * `AuthType` sets up a login but only a `Require` (valid-user, user, group…) makes Apache ask for
@@ -14,13 +14,13 @@ export const authWithoutRequire: Rule<ApacheParsed> = {
   severity: 'warning',
   check({ parsed, document, report }) {
     const text = document.getText();
+    const index = requireIndex(parsed);
     for (const d of activeDirectives(parsed)) {
       if (d.lname !== 'authtype' || !d.args[0] || /^none$/i.test(d.args[0].value)) continue;
       const scope = accessScopeOf(d);
-      const requires = requiresAround(parsed, scope);
-      if (requires.some(requireAsksForLogin)) continue;
+      if (asksForLoginAround(index, scope)) continue;
       if (parsed.governing?.inheritedRequires.some((r) => !/^(all|ip|host|env|method|local|forward-dns|expr)\b/i.test(r.replace(/^not\s+/i, '')))) continue;
-      const own = requires.filter((r) => accessScopeOf(r) === scope);
+      const own = index.byScope.get(scope) ?? [];
       const fixes: Fix[] = [];
       if (!own.length) {
         // After the last Auth* line next to AuthType, with its indentation.
@@ -40,18 +40,12 @@ export const authWithoutRequire: Rule<ApacheParsed> = {
   },
 };
 
-/** Require lines that apply to `scope`: inside it (any depth) and in the sections around it. */
-function requiresAround(parsed: ApacheParsed, scope: ApacheDirective | undefined): ApacheDirective[] {
-  const out: ApacheDirective[] = [];
-  const inside = scope?.section ? scope.section.children : parsed.file.directives;
-  for (const d of walkApache(inside)) if (d.lname === 'require' && !inactiveOn24(d)) out.push(d);
-  for (let p = scope; p; p = p.parent) {
-    const siblings = p.parent?.section?.children ?? parsed.file.directives;
-    for (const d of siblings) {
-      if (d.lname === 'require' && !inactiveOn24(d)) out.push(d);
-      // Require lines wrapped in a conditional next to the section.
-      if (d.section && /^if(module|define|version)$/.test(d.lname)) for (const x of walkApache(d.section.children)) if (x.lname === 'require' && accessScopeOf(x) === accessScopeOf(p)) out.push(x);
-    }
+/** A Require asking for a login in `scope` or inside it, or in a section around it. */
+function asksForLoginAround(index: RequireIndex, scope: ApacheDirective | undefined): boolean {
+  if (index.loginBelow.has(scope)) return true;
+  for (let s = scope; s; ) {
+    s = accessScopeOf(s);
+    if ((index.byScope.get(s) ?? []).some(requireAsksForLogin)) return true;
   }
-  return out;
+  return false;
 }

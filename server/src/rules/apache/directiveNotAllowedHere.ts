@@ -24,15 +24,18 @@ export const directiveNotAllowedHere: Rule<ApacheParsed> = {
   family: 'apache',
   severity: 'error',
   check({ parsed, report }) {
-    const flagged = new Set<ApacheDirective>();
+    // Sections reported, and sections inside them: their content is reported once, with the section.
+    const silenced = new Set<ApacheDirective>();
     for (const d of activeDirectives(parsed)) {
-      // The content of a section that is itself misplaced is reported once, with the section.
-      if (insideFlagged(d, flagged)) continue;
+      if (d.parent && silenced.has(d.parent)) {
+        if (d.section) silenced.add(d);
+        continue;
+      }
       const where = contextOf(d, parsed.kind);
       if (!where) continue;
       const info = apacheDirective(d.name, !!d.section);
       if (!info || allowedIn(info, where)) continue;
-      if (d.section) flagged.add(d);
+      if (d.section) silenced.add(d);
       const shown = d.section ? `<${d.name}>` : d.name;
       const hint = parsed.kind === 'htaccess' ? (HTACCESS_HINTS[d.lname] ?? 'Move it to the server config.') : `Move it to ${allowedPlaces(info)}.`;
       report({
@@ -43,11 +46,6 @@ export const directiveNotAllowedHere: Rule<ApacheParsed> = {
     }
   },
 };
-
-function insideFlagged(d: ApacheDirective, flagged: Set<ApacheDirective>): boolean {
-  for (let p = d.parent; p; p = p.parent) if (flagged.has(p)) return true;
-  return false;
-}
 
 function allowedPlaces(info: ApacheDirectiveInfo): string {
   const names = [...info.contexts].map((c) => CONTEXT_NAMES[c]);

@@ -3,7 +3,7 @@ import { basenameOf, inactiveOn24, topLevel, TRANSPARENT_SECTIONS } from '../../
 import { rewriteFlagStatuses } from '../../analysis/apacheStatus';
 import { walkApache, type ApacheDirective } from '../../parsers/apache';
 import type { Fix, Rule } from '../../types';
-import { indentUnit, insertAfter } from './shared';
+import { activeDirectives, indentUnit, insertAfter } from './shared';
 
 const HT_NAMES = ['.htaccess', '.htpasswd'];
 
@@ -23,8 +23,8 @@ export const htFilesExposed: Rule<ApacheParsed> = {
     if (parsed.unresolvedIncludes > 0) return;
     const protectedScopes = new Set<ApacheDirective | undefined>();
     let unknownProtection = false;
-    const scan = (list: ApacheDirective[], fromInclude: boolean) => {
-      for (const d of walkApache(list)) {
+    const scan = (list: Iterable<ApacheDirective>, fromInclude: boolean) => {
+      for (const d of list) {
         if (inactiveOn24(d)) continue;
         const verdict = protects(d);
         if (verdict === 'unknown') unknownProtection = true;
@@ -32,13 +32,13 @@ export const htFilesExposed: Rule<ApacheParsed> = {
         if (verdict === 'yes') protectedScopes.add(fromInclude ? undefined : vhostOf(d));
       }
     };
-    scan(parsed.file.directives, false);
-    for (const inc of parsed.included) scan(inc.file.directives, true);
+    scan(activeDirectives(parsed), false);
+    for (const inc of parsed.included) scan(walkApache(inc.file.directives), true);
     if (unknownProtection || protectedScopes.has(undefined)) return;
     const text = document.getText();
     const unit = indentUnit(text);
-    for (const d of walkApache(parsed.file.directives)) {
-      if (d.lname !== 'documentroot' || inactiveOn24(d) || protectedScopes.has(vhostOf(d))) continue;
+    for (const d of activeDirectives(parsed)) {
+      if (d.lname !== 'documentroot' || protectedScopes.has(vhostOf(d))) continue;
       const edit = insertAfter(text, d, ['<Files ".ht*">', `${unit}Require all denied`, '</Files>']);
       const fixes: Fix[] = edit ? [{ title: 'Deny .ht* files (`<Files ".ht*"> Require all denied`)', preferred: true, edits: [edit] }] : [];
       report({

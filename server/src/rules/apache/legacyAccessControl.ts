@@ -1,10 +1,10 @@
 import { legacyGroups, legacyMeaning, renderRequire, satisfiesAny, type LegacyGroup } from '../../analysis/apacheAccess';
 import type { ApacheParsed } from '../../analysis/apacheAnalysis';
-import { accessScopeOf, inactiveOn24 } from '../../analysis/apacheContext';
-import { walkApache, type ApacheDirective } from '../../parsers/apache';
+import { accessScopeOf } from '../../analysis/apacheContext';
+import type { ApacheDirective } from '../../parsers/apache';
 import type { Fix, Rule } from '../../types';
 import { indentAt } from '../text';
-import { indentUnit, replaceLines } from './shared';
+import { activeDirectives, indentUnit, replaceLines, requireIndex } from './shared';
 
 /**
  * `Order`, `Allow`, `Deny` and `Satisfy` are Apache 2.2 syntax, kept alive in 2.4 by
@@ -18,8 +18,10 @@ export const legacyAccessControl: Rule<ApacheParsed> = {
   severity: 'warning',
   check({ parsed, document, report }) {
     const text = document.getText();
-    for (const g of legacyGroups(parsed.file)) {
-      const fixes = conversionFix(g, parsed, text);
+    const groups = legacyGroups(parsed.file);
+    const authScopes = groups.length ? new Set(activeDirectives(parsed).filter((d) => d.lname.startsWith('auth') && !d.section).map(accessScopeOf)) : new Set<ApacheDirective | undefined>();
+    for (const g of groups) {
+      const fixes = conversionFix(g, parsed, text, authScopes);
       const consequence =
         parsed.kind === 'htaccess'
           ? 'without that module every request under this folder answers 500 Internal Server Error'
@@ -36,22 +38,23 @@ export const legacyAccessControl: Rule<ApacheParsed> = {
   },
 };
 
-/** Require lines already governing the group's section (then a conversion would change their merge). */
-function scopeHasRequire(g: LegacyGroup, parsed: ApacheParsed): boolean {
-  const within = g.scope?.section ? walkApache(g.scope.section.children) : walkApache(parsed.file.directives);
-  for (const d of within) if ((d.lname === 'require' || d.lname.startsWith('auth')) && !inactiveOn24(d) && accessScopeOf(d) === g.scope) return true;
-  // Require in an enclosing section of this file is inherited until a Require here replaces it.
-  for (let p: ApacheDirective | undefined = g.scope; p; p = p.parent) {
-    for (const c of p.parent?.section?.children ?? parsed.file.directives) if (c.lname === 'require' && !inactiveOn24(c)) return true;
+/** Require (or Auth*) lines already governing the group's section: a conversion would change how they combine. */
+function scopeHasRequire(g: LegacyGroup, parsed: ApacheParsed, authScopes: Set<ApacheDirective | undefined>): boolean {
+  const index = requireIndex(parsed);
+  if (authScopes.has(g.scope) || index.byScope.has(g.scope)) return true;
+  // Require in an enclosing section is inherited until a Require here replaces it.
+  for (let s = g.scope; s; ) {
+    s = accessScopeOf(s);
+    if (index.byScope.has(s)) return true;
   }
   return false;
 }
 
-function conversionFix(g: LegacyGroup, parsed: ApacheParsed, text: string): Fix[] {
+function conversionFix(g: LegacyGroup, parsed: ApacheParsed, text: string, authScopes: Set<ApacheDirective | undefined>): Fix[] {
   const meaning = legacyMeaning(g);
   const any = satisfiesAny(g);
   // Satisfy Any, or authentication in the same section: the host rules combine with Require; not ours to guess.
-  if (!meaning || any !== false || scopeHasRequire(g, parsed)) return [];
+  if (!meaning || any !== false || scopeHasRequire(g, parsed, authScopes)) return [];
   // All lines must sit side by side in one section (not spread over <IfModule> branches).
   const parent = g.lines[0]!.parent;
   if (g.lines.some((d) => d.parent !== parent)) return [];

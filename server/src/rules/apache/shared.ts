@@ -1,14 +1,54 @@
 /** Helpers shared by the Apache rules: walking, wording that depends on the file, line edits. */
 import type { ApacheParsed } from '../../analysis/apacheAnalysis';
 import type { ApacheWhere } from '../../analysis/apacheContext';
-import { inactiveOn24 } from '../../analysis/apacheContext';
+import { accessScopeOf, inactiveOn24 } from '../../analysis/apacheContext';
 import { walkApache, type ApacheArg, type ApacheDirective } from '../../parsers/apache';
 import type { OffsetEdit } from '../../types';
 import { indentAt, lineRangeOf } from '../text';
 
-/** Every directive Apache 2.4 reads (2.2-only fallback branches skipped). */
-export function* activeDirectives(parsed: ApacheParsed): Generator<ApacheDirective> {
-  for (const d of walkApache(parsed.file.directives)) if (!inactiveOn24(d)) yield d;
+const activeCache = new WeakMap<ApacheParsed, ApacheDirective[]>();
+
+/** Every directive Apache 2.4 reads (2.2-only fallback branches skipped), in document order; computed once per analysis. */
+export function activeDirectives(parsed: ApacheParsed): ApacheDirective[] {
+  let list = activeCache.get(parsed);
+  if (!list) {
+    list = [];
+    for (const d of walkApache(parsed.file.directives)) if (!inactiveOn24(d)) list.push(d);
+    activeCache.set(parsed, list);
+  }
+  return list;
+}
+
+const requireCache = new WeakMap<ApacheParsed, RequireIndex>();
+
+export interface RequireIndex {
+  /** Active Require lines by the access scope they sit in (undefined: the file's top level). */
+  byScope: Map<ApacheDirective | undefined, ApacheDirective[]>;
+  /** Scopes holding a Require that asks for a login, at any depth below them (the file's top level included). */
+  loginBelow: Set<ApacheDirective | undefined>;
+}
+
+/** Where the file's Require lines are, computed once per analysis (rules ask per section). */
+export function requireIndex(parsed: ApacheParsed): RequireIndex {
+  let index = requireCache.get(parsed);
+  if (!index) {
+    index = { byScope: new Map(), loginBelow: new Set() };
+    for (const d of activeDirectives(parsed)) {
+      if (d.lname !== 'require') continue;
+      const scope = accessScopeOf(d);
+      const list = index.byScope.get(scope);
+      if (list) list.push(d);
+      else index.byScope.set(scope, [d]);
+      if (!requireAsksForLogin(d)) continue;
+      for (let s: ApacheDirective | undefined = scope; ; s = accessScopeOf(s)) {
+        if (index.loginBelow.has(s)) break;
+        index.loginBelow.add(s);
+        if (!s) break;
+      }
+    }
+    requireCache.set(parsed, index);
+  }
+  return index;
 }
 
 /** What a configuration error costs here: a .htaccess error is a 500 per request, a server config error stops start-up. */
