@@ -100,8 +100,34 @@ export async function startCodeServer(opts: {
   if (!pid) throw new Error('could not spawn setsid code-server');
   const pgid = pid;
 
+  // If this process ends without reaching stop() (an uncaught error, Ctrl+C, the test runner's
+  // SIGTERM on a timeout), the group must not outlive it: kill it synchronously on the way out.
+  const killNow = () => {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    killNow();
+    forget();
+    process.kill(process.pid, signal); // the default action, now that our handler is gone
+  };
+  const forget = () => {
+    process.off('exit', killNow);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+  process.once('exit', killNow);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const stop = async () => {
-    await killGroup(pgid, exited, child);
+    try {
+      await killGroup(pgid, exited, child);
+    } finally {
+      forget();
+    }
   };
   try {
     const port = await waitFor(() => Number(/HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]) || undefined, 30_000, () => {
