@@ -148,6 +148,13 @@ describe('nginx parser: broken input gives one clear error and the rest survives
     assert.deepEqual(file.directives.map((d) => d.args.map((a) => a.value)), [['~', '^/a{2}$'], ['/']]);
   });
 
+  it('a byte order mark, which nginx reads as part of the first name', () => {
+    const file = parseNginx('\uFEFFevents {}\nhttp {}\n');
+    assert.equal(file.errors.length, 1);
+    assert.match(file.errors[0]!.message, /byte order mark/);
+    assert.deepEqual(file.directives.map((d) => d.name), ['events', 'http']);
+  });
+
   it('a character glued to a closing quote', () => {
     const file = parseNginx('add_header X "a"b;\n');
     assert.equal(file.errors.length, 1);
@@ -156,6 +163,16 @@ describe('nginx parser: broken input gives one clear error and the rest survives
 });
 
 describe('nginx parser: never throws, ranges always inside the text', () => {
+  it('survives thousands of nested blocks', () => {
+    const text = 'location / {\n'.repeat(5000) + 'return 403;\n' + '}\n'.repeat(5000);
+    const file = parseNginx(text);
+    assert.deepEqual(file.errors, []);
+    let depth = 0;
+    for (let d: NginxDirective | undefined = file.directives[0]; d; d = d.block?.children[0]) depth++;
+    assert.ok(depth >= 100 && depth < 5000);
+    assert.equal(file.directives[0]!.end, text.length - 1);
+  });
+
   const alphabet = fc.constantFrom('server', 'location', ' ', '\n', '\r\n', '{', '}', ';', '"', "'", '\\', '#', '$', '${X}', '(', ')', 'a', '~', '^/a{2}', 'content_by_lua_block', 'map', '--', '[[', ']]');
   it('holds for random input', () => {
     fc.assert(

@@ -78,6 +78,9 @@ type Token =
 
 const LUA_BLOCK = /_by_lua_block$/;
 
+/** Blocks nested deeper than this are skipped whole (real configs nest a handful of levels). */
+const MAX_NESTING = 100;
+
 /** Blocks whose entries are data (keys and values), not directives. */
 const DATA_BLOCKS = new Set(['map', 'types', 'geo', 'split_clients', 'charset_map', 'match', 'js_set_map', 'perl_set_map']);
 
@@ -130,7 +133,13 @@ class Tokenizer {
   line = 0;
   readonly comments: NginxComment[] = [];
   readonly errors: NginxSyntaxError[] = [];
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string) {
+    // nginx reads a byte order mark as part of the first directive's name ("unknown directive").
+    if (text.charCodeAt(0) === 0xfeff) {
+      this.errors.push({ message: 'the file starts with a byte order mark (BOM), which nginx reads as part of the first directive name: save the file as UTF-8 without BOM', start: 0, end: 1 });
+      this.pos = 1;
+    }
+  }
 
   /** Advances `pos` to `to`, counting newlines. */
   private advance(to: number) {
@@ -330,15 +339,34 @@ export function parseNginx(text: string): NginxFile {
     }
   };
 
+  let depth = 0;
   const openBlock = (d: NginxDirective, braceStart: number, braceEnd: number, data: boolean) => {
-    if (LUA_BLOCK.test(d.name)) {
+    if (depth >= MAX_NESTING) {
+      // Absurdly deep nesting (fuzzers, generated garbage): skip the balanced body instead of
+      // recursing further, so that nothing downstream can overflow the stack either.
+      let level = 1;
+      let closeAt = -1;
+      for (;;) {
+        const t = next();
+        if (t.type === 'eof') break;
+        if (t.type === '{') level++;
+        else if (t.type === '}' && --level === 0) {
+          closeAt = t.start;
+          break;
+        }
+      }
+      d.block = { start: braceStart, end: closeAt < 0 ? text.length : closeAt + 1, children: [], closed: closeAt >= 0, kind: 'opaque', opaque: true };
+      if (closeAt < 0) unclosed.unshift(d);
+    } else if (LUA_BLOCK.test(d.name)) {
       // The `{` was just consumed, so the tokenizer sits right after it with nothing looked ahead.
       const close = tk.skipLua();
       d.block = { start: braceStart, end: close < 0 ? text.length : close + 1, children: [], closed: close >= 0, kind: 'opaque', opaque: true };
       if (close < 0) errors.push({ message: `"${d.name}" block is not closed: add "}"`, start: d.nameStart, end: braceEnd });
     } else {
       const kind: NginxBlockKind = data || DATA_BLOCKS.has(d.name) ? 'data' : 'directives';
+      depth++;
       const inner = parseList(d, kind === 'data');
+      depth--;
       const closed = inner.closeAt !== undefined;
       d.block = { start: braceStart, end: closed ? inner.closeAt! + 1 : text.length, children: inner.children, closed, kind };
       if (!closed) unclosed.unshift(d);
