@@ -23,7 +23,8 @@ export const addHeaderMissingAlways: Rule<NginxParsed> = {
       const name = headerName(d);
       if (!name || d.args.length < 2 || hasAlways(d)) continue;
       const codes = siblingsOf(parsed, d).map(returnCode).filter((c): c is number => c !== undefined);
-      const errorCode = codes.find((c) => c >= 400 && c <= 599);
+      // 444, 499 and 408 send no response at all (N10a, N10b): no header either way.
+      const errorCode = codes.find((c) => c >= 400 && c <= 599 && c !== 444 && c !== 499 && c !== 408);
       const fix = { title: 'Append `always`', preferred: true, edits: [{ start: d.args[d.args.length - 1]!.end, end: d.args[d.args.length - 1]!.end, newText: ' always' }] };
       if (errorCode !== undefined) {
         report({

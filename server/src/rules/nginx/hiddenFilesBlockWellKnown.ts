@@ -3,8 +3,12 @@ import type { NginxDirective } from '../../parsers/nginx';
 import type { Fix, Rule } from '../../types';
 import { badPlacements, inDocument, insertBefore, returnCode, type NginxParsed } from './support';
 
-/** Requests that must reach the files: ACME HTTP-01 (RFC 8555 §8.3) and security.txt (RFC 9116). */
-const PROBES = ['/.well-known/acme-challenge/statuslens-probe', '/.well-known/security.txt'];
+/**
+ * Requests under /.well-known/ that must reach their files: an ACME HTTP-01 token (RFC 8555 §8.3)
+ * and any other entry (security.txt, RFC 9116, and the like). Extensionless on purpose: a regex
+ * that refuses `.txt` files is about file types, not about dot-folders.
+ */
+const PROBES = ['/.well-known/acme-challenge/statuslens-probe', '/.well-known/statuslens-probe'];
 
 /** The status a location answers to every request, when it only refuses. */
 export function refusalStatus(d: NginxDirective): number | undefined {
@@ -52,7 +56,7 @@ export const hiddenFilesBlockWellKnown: Rule<NginxParsed> = {
         start: d.args[0]!.start,
         end: d.args[d.args.length - 1]!.end,
         message:
-          `ACME challenges (/.well-known/acme-challenge/) and /.well-known/security.txt get ${status === 403 ? '403 Forbidden' : status} here: this regex also matches /.well-known/ ` +
+          `Requests under /.well-known/ (ACME HTTP-01 challenges, security.txt) get ${status === 403 ? '403 Forbidden' : status} here: this regex also matches /.well-known/ ` +
           `and no "location ^~ /.well-known/" in the server carves it out (measured: N11a)${note}. Certificate renewal fails. A ^~ prefix location beats every regex (N11b).`,
         fixes: carveOutFix(parsed, d, servers),
       });
