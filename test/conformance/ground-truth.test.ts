@@ -12,11 +12,12 @@ import { CONTENT, SHARED } from '../support/service';
 import { claimCases } from './cases/claims';
 import { apacheGroundTruth } from './cases/groundTruthApache';
 import { nginxGroundTruth } from './cases/groundTruthNginx';
+import { statusPageCases } from './cases/statusPages';
 import { CaseContext, type ConformanceCase, assertUniqueIds } from './cases/support';
 import { CI, ResultTable, type Sandbox, createSandbox, needs, removeSandbox, stopAllServers } from './harness';
 
 const groundTruth: ConformanceCase[] = [...nginxGroundTruth, ...apacheGroundTruth];
-const allCases: ConformanceCase[] = [...groundTruth, ...claimCases];
+const allCases: ConformanceCase[] = [...groundTruth, ...claimCases, ...statusPageCases];
 assertUniqueIds(allCases);
 /** The registry of case ids this file exercises (each one is an `it` below). */
 const exercised = new Set(allCases.map((c) => c.id));
@@ -47,6 +48,10 @@ describe('ground truth (../shared/ground-truth/table.md)', () => {
 
 describe('knowledge-base claims (C-…)', () => {
   for (const c of claimCases) runCase(c);
+});
+
+describe('status-page claims (C-…): timeouts, TLS, upstream failures', () => {
+  for (const c of statusPageCases) runCase(c);
 });
 
 // ------------------------------------------------------------------ evidence coverage
