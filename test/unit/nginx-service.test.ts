@@ -142,6 +142,36 @@ describe('nginx code actions', () => {
   });
 });
 
+describe('nginx quick fixes that add headers', () => {
+  const fixedBy = async (text: string, ruleId: string) => {
+    const ls = service();
+    const [finding] = (await ls.findings(doc(text))).filter((f) => f.ruleId === ruleId);
+    assert.ok(finding, `no ${ruleId} finding`);
+    const fixed = applyEdits(text, finding.fixes[0]!.edits);
+    return { fixed, after: (await ls.findings(doc(fixed))).map((f) => f.ruleId) };
+  };
+
+  it('an Allow header for a server-level if goes on the server, repeating the headers it would drop', async () => {
+    const text = 'events {}\nhttp {\n    add_header X-Frame-Options DENY always;\n    server {\n        listen 80;\n        if ($request_method !~ ^(GET|POST)$) {\n            return 405;\n        }\n    }\n}\n';
+    const { fixed, after } = await fixedBy(text, 'nginx/405-without-allow');
+    assert.match(fixed, /\n {8}add_header X-Frame-Options DENY always;\n {8}add_header Allow "GET, POST" always;\n {8}if \(/);
+    assert.deepEqual(after, []);
+  });
+
+  it('a challenge sent without always gets always appended instead of a second header', async () => {
+    const text = 'events {}\nhttp {\n    server {\n        listen 80;\n        location / {\n            add_header WWW-Authenticate Basic;\n            return 401;\n        }\n    }\n}\n';
+    const { fixed, after } = await fixedBy(text, 'nginx/401-without-challenge');
+    assert.match(fixed, /add_header WWW-Authenticate Basic always;\n {12}return 401;/);
+    assert.deepEqual(after, []);
+  });
+
+  it('a challenge for a 401 in an if at server level is not offered (add_header is not allowed there); 403 is', async () => {
+    const text = 'events {}\nhttp {\n    server {\n        listen 80;\n        if ($arg_token = "") {\n            return 401;\n        }\n    }\n}\n';
+    const [finding] = (await service().findings(doc(text))).filter((f) => f.ruleId === 'nginx/401-without-challenge');
+    assert.deepEqual(finding!.fixes.map((f) => f.title), ['Answer 403 Forbidden instead (permission, not missing credentials)']);
+  });
+});
+
 describe('nginx contexts that are not HTTP', () => {
   it('stream and mail blocks give no HTTP findings (stream limit_conn, return of a value)', async () => {
     const text = 'events {}\nstream {\n    limit_conn_zone $binary_remote_addr zone=tcp:1m;\n    server {\n        listen 12345;\n        limit_conn tcp 1;\n        return 401;\n    }\n}\n';

@@ -20,6 +20,7 @@ export const methodNotAllowedWithoutAllow: Rule<NginxParsed> = {
       {
         code: 405,
         header: 'allow',
+        headerOnServerOk: true,
         display: 'Allow',
         headerLine: (d) => `Allow "${(allowedMethods(d) ?? ['GET', 'HEAD']).join(', ')}" always`,
         message: (variant, note) =>

@@ -25,6 +25,12 @@ export interface RequiredHeader {
   display: string;
   /** Extra reasons to stay quiet at a level (an auth module in scope for 401). */
   exempt?(level: Level, d: NginxDirective, parsed: NginxParsed): boolean;
+  /**
+   * Whether the header may move up to the server when nginx refuses add_header where the return
+   * is (an `if` at server level): fine for Allow, which any response may carry (RFC 9110 §10.2.1),
+   * not for a challenge on every response.
+   */
+  headerOnServerOk: boolean;
   /** The header line to add (without `add_header`), e.g. `Allow "GET, HEAD" always`. */
   headerLine(d: NginxDirective): string;
   message(variant: 'missing' | 'without-always', note: string): string;
@@ -65,7 +71,7 @@ function headerFixes(spec: RequiredHeader, d: NginxDirective, parsed: NginxParse
   let anchor: NginxDirective = d;
   let target = level;
   if (level.context === 'if' && level.parent?.context !== 'location') {
-    if (!level.parent || !level.block) return [];
+    if (!spec.headerOnServerOk || !level.parent || !level.block) return [];
     const ifEntry = level.parent.entryOf(level.block);
     const ifInDoc = ifEntry && inDocument(parsed, ifEntry);
     if (!ifInDoc) return [];

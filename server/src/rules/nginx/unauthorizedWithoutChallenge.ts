@@ -29,6 +29,7 @@ export const unauthorizedWithoutChallenge: Rule<NginxParsed> = {
       {
         code: 401,
         header: 'www-authenticate',
+        headerOnServerOk: false,
         display: 'WWW-Authenticate',
         exempt(level: Level) {
           if (authInScope(level)) return true;
