@@ -13,6 +13,7 @@ import {
   apacheSkeleton,
   freePorts,
   nginxSkeleton,
+  openDownload,
   rawStatus,
   request,
   sandboxFile,
@@ -649,13 +650,21 @@ const nginxCases: ConformanceCase[] = [
       ),
   },
   {
-    id: 'C-nginx-limit-req-444',
+    id: 'C-nginx-limit-status-444',
     server: 'nginx',
-    essence: '`limit_req zone=…; limit_req_status 444;` and a plain `return 444;` (444.md)',
+    essence: '`limit_req_status 444;`, `limit_conn_status 444;` and a plain `return 444;` (444.md)',
     run: (ctx) =>
       ctx.nginx(
-        'location = /index.html { limit_req zone=z; limit_req_status 444; }\nlocation = /drop { return 444; }',
+        'location = /index.html { limit_req zone=z; limit_req_status 444; }\nlocation = /big.bin { limit_conn c 1; limit_rate 20k; limit_conn_status 444; }\nlocation = /drop { return 444; }',
         async (s) => {
+          const download = await openDownload(s.port, { path: '/big.bin' });
+          try {
+            note(ctx, s, 'GET /big.bin (slow, kept open)', '200', String(download.status), download.status === 200);
+            await ctx.check(s, { path: '/big.bin' }, { closed: true });
+          } finally {
+            download.close();
+          }
+          await ctx.expectLog(s, /\[error\] .*limiting connections by zone "c"/);
           await ctx.check(s, { path: '/index.html' }, { status: 200 });
           await ctx.check(s, { path: '/index.html' }, { closed: true });
           await expectAccess(ctx, s, /"GET \/index\.html HTTP\/1\.1" 444 0 /);
@@ -664,7 +673,7 @@ const nginxCases: ConformanceCase[] = [
           await expectAccess(ctx, s, /"GET \/drop HTTP\/1\.1" 444 0 /);
           await expectNoLog(ctx, s, /"GET \/drop /);
         },
-        { http: 'limit_req_zone $binary_remote_addr zone=z:1m rate=1r/m;' },
+        { http: 'limit_req_zone $binary_remote_addr zone=z:1m rate=1r/m;\nlimit_conn_zone $binary_remote_addr zone=c:1m;' },
       ),
   },
   {
