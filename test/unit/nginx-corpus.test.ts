@@ -8,7 +8,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { before, describe, it } from 'node:test';
+import * as os from 'node:os';
+import { after, before, describe, it } from 'node:test';
 import { globSync } from 'tinyglobby';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nginxLanguage } from '../../server/src/languages/nginx';
@@ -71,6 +72,38 @@ describe('nginx corpus', { skip: present ? false : `corpus not found at ${CORPUS
     assert.ok(h5bp.length >= 30);
     const loud = h5bp.flatMap((r) => r.findings.filter((f) => f.severity === 'warning' || f.severity === 'error').map((f) => `${r.file}:${r.doc.positionAt(f.start).line + 1} ${f.ruleId}: ${f.message}`));
     assert.deepEqual(loud, []);
+  });
+
+  it('h5bp restored to its own layout, with the example site enabled, still gives no warning or error (includes followed)', async () => {
+    // The corpus flattens paths (h5bp__basic.conf); put them back (h5bp/basic.conf) so that includes resolve.
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'statuslens-h5bp-'));
+    after(() => fs.rmSync(root, { recursive: true, force: true }));
+    const source = path.join(CORPUS, 'h5bp__server-configs-nginx');
+    for (const name of fs.readdirSync(source)) {
+      const target = path.join(root, ...name.split('__'));
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.copyFileSync(path.join(source, name), target);
+    }
+    // As h5bp's README says: copy the template into conf.d to enable the site.
+    fs.copyFileSync(path.join(root, 'conf.d', 'templates', 'example.com.conf'), path.join(root, 'conf.d', 'example.com.conf'));
+    const workspace = diskWorkspace(() => [root]);
+    const loud: string[] = [];
+    const placed: string[] = [];
+    for (const file of globSync('**/*', { cwd: root, dot: true, absolute: true, onlyFiles: true }).sort()) {
+      const doc = TextDocument.create(`file://${file}`, 'nginx', 1, fs.readFileSync(file, 'utf8'));
+      const parsed = await nginxLanguage.parse(doc, { files: workspace });
+      if (parsed.placements.some((p) => p.known && p.include)) placed.push(path.relative(root, file));
+      for (const rule of nginxLanguage.rules) {
+        rule.check({ document: doc, parsed, report: (r) => { if ((r.severity ?? rule.severity) === 'warning' || (r.severity ?? rule.severity) === 'error') loud.push(`${path.relative(root, file)} ${rule.id}: ${r.message}`); } });
+      }
+      for (const f of nginxLanguage.syntaxFindings(parsed)) loud.push(`${path.relative(root, file)} ${f.ruleId}: ${f.message}`);
+    }
+    assert.deepEqual(loud, []);
+    // The include graph really was followed: snippets were judged inside the servers that include them.
+    for (const snippet of ['h5bp/basic.conf', 'h5bp/location/security_file_access.conf', 'h5bp/security/x-frame-options.conf', 'conf.d/example.com.conf']) {
+      assert.ok(placed.includes(snippet), `${snippet} was not found included`);
+    }
+    assert.ok(!placed.includes('conf.d/.default.conf'), 'conf.d/*.conf must not include the dot-file .default.conf');
   });
 
   it("gixy's add_header_redefinition cases fire nginx/add-header-drops-inherited once, its *_fp cases never", () => {

@@ -213,6 +213,20 @@ describe('nginx includes: resolution follows nginx', () => {
   });
 });
 
+describe('nginx includes: glob semantics', () => {
+  it('a glob does not match dot-files, as glob(3) in nginx does not (h5bp conf.d/.default.conf)', () => {
+    const files = {
+      '/etc/nginx/nginx.conf': 'events {}\nhttp { include conf.d/*.conf; include conf.d/.*.conf; }\n',
+      '/etc/nginx/conf.d/.default.conf': 'server { listen 81; }\n',
+      '/etc/nginx/conf.d/site.conf': 'server { listen 80; }\n',
+    };
+    const ws = memoryWorkspace(files, ['/etc/nginx']);
+    const parsed = analyseNginxDocument(files['/etc/nginx/nginx.conf'], '/etc/nginx/nginx.conf', 'n', ws);
+    const http = parsed.levelOf(parsed.tree.directives[1], parsed.placements[0]!);
+    assert.deepEqual(http.named('server').map((e) => e.file.path), ['/etc/nginx/conf.d/site.conf', '/etc/nginx/conf.d/.default.conf']);
+  });
+});
+
 describe('nginx includes: document links', () => {
   it('links include lines to the files they include', async () => {
     const files: Record<string, string> = {

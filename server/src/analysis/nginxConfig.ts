@@ -405,7 +405,7 @@ export class ConfigGraph {
       const full = base ? path.join(base, pattern) : pattern;
       if (seen.has(full)) continue;
       seen.add(full);
-      const found = isGlob ? this.workspace.glob(full) : this.workspace.read(full) !== undefined || this.isDoc(full) ? [full] : [];
+      const found = isGlob ? this.workspace.glob(full).filter((m) => !hiddenByGlob(full, m)) : this.workspace.read(full) !== undefined || this.isDoc(full) ? [full] : [];
       if (found.length) return found.slice(0, MAX_GLOB);
       // A `sites-enabled/*` include would take the document once enabled: judge it as such.
       if (isGlob && this.availableSiteFor(full)) return [this.doc.path!];
@@ -462,6 +462,17 @@ export class ConfigGraph {
     }
     if (stack.length && visited >= MAX_VISITS) this.truncated = true;
   }
+}
+
+/**
+ * nginx expands include globs with glob(3), where `*` and `?` do not match a leading dot:
+ * `conf.d/*.conf` leaves `conf.d/.default.conf` out (h5bp ships its default server that way).
+ */
+function hiddenByGlob(pattern: string, match: string): boolean {
+  const pat = pattern.split(/[\\/]/);
+  const got = match.split(/[\\/]/);
+  if (pat.length !== got.length) return path.basename(match).startsWith('.') && !path.basename(pattern).startsWith('.');
+  return got.some((seg, i) => seg.startsWith('.') && !pat[i]!.startsWith('.') && /[*?[]/.test(pat[i]!));
 }
 
 /** Main configs that might include the document: nginx.conf walking up from it and in the workspace roots. */
