@@ -227,6 +227,24 @@ describe('nginx includes: glob semantics', () => {
   });
 });
 
+describe('nginx includes: big included files', () => {
+  it('an included block list of 150,000 deny lines is expanded without trouble', async () => {
+    const files = {
+      '/etc/nginx/nginx.conf': 'events {}\nhttp {\n    server {\n        listen 80;\n        location / {\n            include blocklist.conf;\n            return 401;\n        }\n    }\n}\n',
+      '/etc/nginx/blocklist.conf': Array.from({ length: 150_000 }, (_, i) => `deny 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255};`).join('\n') + '\n',
+    };
+    const started = Date.now();
+    assert.deepEqual(await ruleLines(files, '/etc/nginx/nginx.conf', 'nginx/401-without-challenge'), [7]);
+    assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+  });
+
+  it('the workspace folder is the last resort for a relative include', () => {
+    const files = { '/ws/app/site.conf': 'server { include snippets/h.conf; }\n', '/ws/snippets/h.conf': 'add_header X-A 1 always;\n' };
+    const parsed = analyseNginxDocument(files['/ws/app/site.conf'], '/ws/app/site.conf', 's', memoryWorkspace(files, ['/ws']));
+    assert.deepEqual(parsed.levelOf(parsed.tree.directives[0], parsed.placements[0]!).named('add_header').map((e) => e.file.path), ['/ws/snippets/h.conf']);
+  });
+});
+
 describe('nginx includes: document links', () => {
   it('links include lines to the files they include', async () => {
     const files: Record<string, string> = {

@@ -399,7 +399,7 @@ export class ConfigGraph {
 
   private resolveUncached(pattern: string, from: ConfigFile): string[] {
     const isGlob = /[*?[]/.test(pattern);
-    const bases = path.isAbsolute(pattern) ? [''] : [...this.roots, ...(from.path ? [path.dirname(from.path)] : [])];
+    const bases = path.isAbsolute(pattern) ? [''] : [...this.roots, ...(from.path ? [path.dirname(from.path)] : []), ...this.fallbackRoots];
     const seen = new Set<string>();
     for (const base of bases) {
       const full = base ? path.join(base, pattern) : pattern;
@@ -443,7 +443,8 @@ export class ConfigGraph {
           this.truncated = true;
           continue;
         }
-        out.push(...this.expand(loaded.tree.directives, loaded, level, [...chain, loaded.key], via ?? entry));
+        // No spread: an included block list can hold a hundred thousand `deny` lines.
+        for (const e of this.expand(loaded.tree.directives, loaded, level, [...chain, loaded.key], via ?? entry)) out.push(e);
       }
     }
     return out;
