@@ -8,6 +8,8 @@
  *
  *   FUZZ_RUNS=300 (default; CI)   FUZZ_SEED=20261122 (default)   FUZZ_PATH=<path> to replay a failure
  *   FUZZ_SAVE_REGRESSIONS=1       store a failing (shrunk) case under test/fixtures/regressions/
+ *   long runs: FUZZ_COLLECT=<dir> (keep going, one stored case per kind of failure),
+ *              FUZZ_CAP_MS=20000 (stop any case after this), FUZZ_PROGRESS=<file> (a line per 1,000 cases)
  * fuzz-regressions.test.ts replays the stored cases on every run.
  */
 import { strict as assert } from 'node:assert';
@@ -25,6 +27,8 @@ const PATH = process.env.FUZZ_PATH;
 const SAVE = process.env.FUZZ_SAVE_REGRESSIONS === '1';
 /** Long runs: record every failing case (one per kind of problem) under FUZZ_COLLECT and go on, instead of stopping at the first. */
 const COLLECT = process.env.FUZZ_COLLECT;
+/** Long runs: stop a case after this many ms even when its bound is higher (reported as its own kind). */
+const CAP_MS = process.env.FUZZ_CAP_MS ? Number(process.env.FUZZ_CAP_MS) : Infinity;
 /** The issue's bound: 100x the file's median time. */
 const FACTOR = 100;
 /** Below this, a "median" is timer and scheduler noise (a busy CI machine), not the file's cost. */
@@ -97,7 +101,12 @@ function collect(c: FuzzCase, error: unknown): void {
   fs.writeFileSync(path.join(COLLECT!, `${hash}.json`), JSON.stringify({ source: input.name, languageId: input.languageId, mutations: c.mutations, positions: c.positions, kind, problem: message.slice(0, 4000) }, null, 2) + '\n');
 }
 
+/** Long runs: a line every 1,000 cases to this file. */
+const PROGRESS = process.env.FUZZ_PROGRESS;
+let done = 0;
+
 async function check(c: FuzzCase): Promise<void> {
+  if (PROGRESS && ++done % 1000 === 0) fs.appendFileSync(PROGRESS, `${new Date().toISOString()} ${done} cases, ${stats.failed} failed, ${collected.size} kinds\n`);
   if (!COLLECT) return checkOnce(c);
   try {
     await checkOnce(c);
@@ -114,11 +123,15 @@ async function checkOnce(c: FuzzCase): Promise<void> {
   const growth = Math.max(1, text.length / Math.max(1, input.text.length));
   const bound = FACTOR * base * growth;
   const caseInput = { uri: pathToFileURL(input.file).href, languageId: input.languageId, text, positions: c.positions };
-  let r = await runner.run(caseInput, bound + 1000);
+  const limit = Math.min(bound + 1000, CAP_MS);
+  let r = await runner.run(caseInput, limit);
   // A busy machine can stall one run; a slow path is slow again. After a timeout the worker is new:
   // warm it up on the unmutated file first, so that the retry does not pay for a cold start.
-  if ('timedOut' in r) await runner.run({ ...caseInput, text: input.text }, 60_000);
-  if ('timedOut' in r || r.ms > bound) r = await runner.run(caseInput, bound + 1000);
+  // Above 10 s a timeout is no scheduler hiccup: no second try then.
+  const retry = bound < 10_000 && ('timedOut' in r || r.ms > bound);
+  if (retry && 'timedOut' in r) await runner.run({ ...caseInput, text: input.text }, 60_000);
+  if (retry) r = await runner.run(caseInput, limit);
+  if ('timedOut' in r && limit < bound) throw new Error(`${input.name}:\n  ran past the long-run cap of ${CAP_MS} ms (its bound: ${Math.round(bound)} ms)`);
   if ('timedOut' in r) throw new Error(`${input.name}: did not finish within ${Math.round(bound)} ms (${FACTOR}x its median ${base.toFixed(2)} ms x growth ${growth.toFixed(1)})`);
   if (r.problems.length) throw new Error(`${input.name}:\n  ${r.problems.join('\n  ')}`);
   if (r.ms > bound) throw new Error(`${input.name}: took ${r.ms.toFixed(0)} ms, more than ${FACTOR}x its median ${base.toFixed(2)} ms x growth ${growth.toFixed(1)}`);
