@@ -1085,7 +1085,7 @@ const apacheCases: ConformanceCase[] = [
         (ports) => [`DocumentRoot "${docroot}"`, vhost(ports[1]!), vhost(ports[2]!, 'ErrorDocument 400 https://example.invalid/')].join('\n'),
         async (s) => {
           const [, plain, redirect] = s.ports as [number, number, number];
-          checkExchange(ctx, s, 'plain HTTP GET /index.html', await exchange(plain, { send: [{ bytes: rawGet('/index.html') }] }), { status: 400, data: /You're speaking plain HTTP to an SSL-enabled server port/ });
+          checkExchange(ctx, s, 'plain HTTP GET /index.html', await exchange(plain, { send: [{ bytes: rawGet('/index.html') }] }), { status: 400, data: /Reason: You're speaking plain HTTP to an SSL-enabled server port\./ });
           await ctx.expectLog(s, /\[ssl:info\] .*AH01996: SSL handshake failed: HTTP spoken on HTTPS port; trying to send HTML error page/);
           checkExchange(ctx, s, 'plain HTTP GET /index.html, `ErrorDocument 400 https://example.invalid/`', await exchange(redirect, { send: [{ bytes: rawGet('/index.html') }] }), { status: 302, data: /\r\nLocation: https:\/\/example\.invalid\/\r\n/ });
         },
