@@ -488,7 +488,7 @@ const nginxCases: ConformanceCase[] = [
   {
     id: 'C-nginx-upstream-errors-502',
     server: 'nginx',
-    essence: 'upstream refused, missing or forbidden Unix socket, closed, reset, too big header, TLS failures, no resolver, no live upstreams (502.md, 503.md)',
+    essence: 'upstream refused, missing or forbidden Unix socket, closed, reset, too big or invalid header, TLS failures, no resolver, no live upstreams; buffer sizes for `nginx -t` (502.md, 503.md)',
     run: async (ctx) => {
       const [refusedPort, deadA, deadB] = await freePorts(3);
       const forbidden = path.join(ctx.sandbox.root, 'forbidden.sock');
@@ -498,11 +498,12 @@ const nginxCases: ConformanceCase[] = [
           hangUpPeer('close'),
           hangUpPeer('reset'),
           rawPeer(bigHeader),
+          rawPeer('HTTP/1.1 200 OK\r\nThis is not a header\r\nContent-Length: 3\r\n\r\nok\n'),
           httpPeer((_req, res) => res.end('plain http\n')),
           httpsPeer((_req, res) => res.end('https\n')),
           silentPeer({ unix: forbidden, mode: 0o600 }),
         ],
-        (closing, resetting, big, plainHttp, tlsUp, _forbidden) =>
+        (closing, resetting, big, badHeader, plainHttp, tlsUp, _forbidden) =>
           ctx.nginx(
             [
               `location /refused { proxy_pass http://127.0.0.1:${refusedPort}; }`,
@@ -511,6 +512,7 @@ const nginxCases: ConformanceCase[] = [
               `location /closed { proxy_pass http://127.0.0.1:${closing.port}; }`,
               `location /reset { proxy_pass http://127.0.0.1:${resetting.port}; }`,
               `location /bigheader { proxy_pass http://127.0.0.1:${big.port}; }`,
+              `location /badheader { proxy_pass http://127.0.0.1:${badHeader.port}; }`,
               `location /tls-to-plain { proxy_pass https://127.0.0.1:${plainHttp.port}; }`,
               `location /tls-verify { proxy_pass https://127.0.0.1:${tlsUp.port}; proxy_ssl_verify on; proxy_ssl_trusted_certificate ${clientCaFile(ctx, 'client-ca.crt')}; }`,
               'location /resolver { set $backend backend.invalid; proxy_pass http://$backend; }',
@@ -524,6 +526,7 @@ const nginxCases: ConformanceCase[] = [
                 ['/closed', /\[error\] .*upstream prematurely closed connection while reading response header from upstream/],
                 ['/reset', /\[error\] .*recv\(\) failed \(104: Connection reset by peer\) while reading response header from upstream/],
                 ['/bigheader', /\[error\] .*upstream sent too big header while reading response header from upstream/],
+                ['/badheader', /\[error\] .*upstream sent invalid header.* while reading response header from upstream/],
                 ['/tls-to-plain', /\[error\] .*SSL_do_handshake\(\) failed .*wrong version number\) while SSL handshaking to upstream/],
                 ['/tls-verify', /\[error\] .*upstream SSL certificate verify error: \(18:self-signed certificate\) while SSL handshaking to upstream/],
                 ['/resolver', /\[error\] .*no resolver defined to resolve backend\.invalid/],
@@ -537,6 +540,9 @@ const nginxCases: ConformanceCase[] = [
               note(ctx, s, 'GET /group: connect() failures logged', '2 (both servers tried)', String(refused), refused === 2);
               await ctx.check(s, { path: '/group' }, { status: 502 });
               await ctx.expectLog(s, /\[error\] .*no live upstreams while connecting to upstream, .*request: "GET \/group /);
+              // The buffer sizes 502.md suggests for big headers, and the check nginx -t makes on them.
+              await ctx.nginxConfigTest('proxy_buffer_size 16k;\nproxy_buffers 8 16k;\nproxy_busy_buffers_size 32k;', { ok: true }, { label: 'proxy_buffer_size 16k; proxy_buffers 8 16k; proxy_busy_buffers_size 32k;' });
+              await ctx.nginxConfigTest('proxy_buffer_size 16k;\nproxy_buffers 8 16k;\nproxy_busy_buffers_size 8k;', { ok: false, output: /"proxy_busy_buffers_size" must be equal to or greater than/ }, { label: 'same with proxy_busy_buffers_size 8k;' });
             },
             { http: `upstream dead {\n    server 127.0.0.1:${deadA};\n    server 127.0.0.1:${deadB};\n}` },
           ),
