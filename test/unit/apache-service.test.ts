@@ -153,4 +153,20 @@ describe('Apache at scale', () => {
     assert.ok(ms < 5000, `${ms.toFixed(0)} ms`);
     console.log(`apache: 8,000 sections with legacy lines and AuthType analysed in ${ms.toFixed(0)} ms`);
   });
+
+  it('still reports findings 6,000 sections deep (no recursion to overflow)', async () => {
+    const depth = 6000;
+    const text = '<IfModule mod_x.c>\n'.repeat(depth) + 'Options +Indexes\nOrder allow,deny\nRequire all granted\n' + '</IfModule>\n'.repeat(depth);
+    const l = createLanguageService({ kb: new KnowledgeBase([]) });
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (...a: unknown[]) => void errors.push(a.map(String).join(' '));
+    try {
+      const ids = (await l.findings(TextDocument.create('file:///ws/deep/.htaccess', 'apacheconf', 1, text))).map((f) => f.ruleId).sort();
+      assert.deepEqual(ids, ['apache/indexes-enabled', 'apache/legacy-access-control', 'apache/mixed-access-control']);
+    } finally {
+      console.error = original;
+    }
+    assert.deepEqual(errors, []);
+  });
 });

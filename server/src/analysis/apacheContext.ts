@@ -74,12 +74,36 @@ export function fileKindOf(path: string | undefined, file: ApacheFile): ApacheFi
   return 'unknown';
 }
 
-/** Top-level directives, looking through conditionals. */
-export function* topLevel(directives: ApacheDirective[]): Generator<ApacheDirective> {
-  for (const d of directives) {
-    if (d.section && TRANSPARENT_SECTIONS.has(d.lname) && d.lname !== 'limit' && d.lname !== 'limitexcept') yield* topLevel(d.section.children);
-    else yield d;
+const isConditional = (d: ApacheDirective) => !!d.section && TRANSPARENT_SECTIONS.has(d.lname) && d.lname !== 'limit' && d.lname !== 'limitexcept';
+
+/**
+ * The directives of a list, looking into the sections `through` accepts (in document order).
+ * Iterative: a file may nest thousands of sections.
+ */
+export function flatten(list: ApacheDirective[], through: (d: ApacheDirective) => boolean): ApacheDirective[] {
+  const out: ApacheDirective[] = [];
+  const stack: { list: ApacheDirective[]; index: number }[] = [{ list, index: 0 }];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    if (top.index >= top.list.length) {
+      stack.pop();
+      continue;
+    }
+    const d = top.list[top.index++]!;
+    if (d.section && through(d)) stack.push({ list: d.section.children, index: 0 });
+    else out.push(d);
   }
+  return out;
+}
+
+/** Top-level directives, looking through conditionals. */
+export function topLevel(directives: ApacheDirective[]): ApacheDirective[] {
+  return flatten(directives, isConditional);
+}
+
+/** The directives directly inside a section, looking through conditionals (not into other sections). */
+export function ownDirectives(section: ApacheDirective, alsoThrough: (d: ApacheDirective) => boolean = () => false): ApacheDirective[] {
+  return flatten(section.section?.children ?? [], (d) => isConditional(d) || alsoThrough(d));
 }
 
 /**
@@ -222,19 +246,21 @@ export function accessScopeOf(d: ApacheDirective): ApacheDirective | undefined {
 /** Every directive of the file with its access scope, in document order (one linear walk). */
 export function directivesByScope(file: ApacheFile, pick: (d: ApacheDirective) => boolean): Map<ApacheDirective | undefined, ApacheDirective[]> {
   const out = new Map<ApacheDirective | undefined, ApacheDirective[]>();
-  const visit = (list: ApacheDirective[], scope: ApacheDirective | undefined) => {
-    for (const d of list) {
-      if (pick(d)) {
-        const group = out.get(scope);
-        if (group) group.push(d);
-        else out.set(scope, [d]);
-      }
-      if (d.section) {
-        const inner = TRANSPARENT_SECTIONS.has(d.lname) && d.lname !== 'limit' && d.lname !== 'limitexcept' ? scope : REQUIRE_CONTAINERS.has(d.lname) ? scope : d;
-        visit(d.section.children, inner);
-      }
+  // Iterative: a file may nest thousands of sections.
+  const stack: { list: ApacheDirective[]; index: number; scope: ApacheDirective | undefined }[] = [{ list: file.directives, index: 0, scope: undefined }];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    if (top.index >= top.list.length) {
+      stack.pop();
+      continue;
     }
-  };
-  visit(file.directives, undefined);
+    const d = top.list[top.index++]!;
+    if (pick(d)) {
+      const group = out.get(top.scope);
+      if (group) group.push(d);
+      else out.set(top.scope, [d]);
+    }
+    if (d.section) stack.push({ list: d.section.children, index: 0, scope: isConditional(d) || REQUIRE_CONTAINERS.has(d.lname) ? top.scope : d });
+  }
   return out;
 }

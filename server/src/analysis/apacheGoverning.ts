@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { walkApache, type ApacheDirective, type ApacheFile } from '../parsers/apache';
 import type { WorkspaceFiles } from '../workspace';
 import { ancestorsOf, includeClosure, parseOtherFile } from './apacheIncludes';
-import { TRANSPARENT_SECTIONS } from './apacheContext';
+import { ownDirectives } from './apacheContext';
 
 export type OverrideName = 'AuthConfig' | 'FileInfo' | 'Indexes' | 'Limit' | 'Options';
 const OVERRIDE_NAMES: OverrideName[] = ['AuthConfig', 'FileInfo', 'Indexes', 'Limit', 'Options'];
@@ -132,14 +132,6 @@ function lineIndex(text: string): (offset: number) => number {
     }
     return lo;
   };
-}
-
-/** Directives directly inside a section (through conditionals, not into nested sections). */
-function* ownDirectives(section: ApacheDirective): Generator<ApacheDirective> {
-  for (const d of section.section?.children ?? []) {
-    if (d.section && TRANSPARENT_SECTIONS.has(d.lname) && d.lname !== 'limit' && d.lname !== 'limitexcept') yield* ownDirectives(d);
-    else yield d;
-  }
 }
 
 export function parseAllowOverride(args: string[], base: OverrideSetting): OverrideSetting {

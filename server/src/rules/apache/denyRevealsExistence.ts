@@ -1,5 +1,5 @@
 import type { ApacheParsed } from '../../analysis/apacheAnalysis';
-import { inactiveOn24, TRANSPARENT_SECTIONS } from '../../analysis/apacheContext';
+import { inactiveOn24, ownDirectives } from '../../analysis/apacheContext';
 import { rewriteFlagStatuses } from '../../analysis/apacheStatus';
 import type { ApacheDirective } from '../../parsers/apache';
 import type { Fix, Rule } from '../../types';
@@ -71,9 +71,7 @@ export const denyRevealsExistence: Rule<ApacheParsed> = {
 
 /** The section does nothing but refuse: `Require all denied` or `Deny from all` (with `Order`/`Satisfy`). */
 function onlyDenies(section: ApacheDirective): boolean {
-  const own = (list: ApacheDirective[]): ApacheDirective[] =>
-    list.flatMap((c) => (c.section && TRANSPARENT_SECTIONS.has(c.lname) && c.lname !== 'limit' && c.lname !== 'limitexcept' ? own(c.section.children) : [c]));
-  const active = own(section.section?.children ?? []).filter((c) => !inactiveOn24(c));
+  const active = ownDirectives(section).filter((c) => !inactiveOn24(c));
   let denies = false;
   for (const c of active) {
     const words = c.args.map((a) => a.value.toLowerCase()).join(' ');

@@ -1,5 +1,5 @@
 import type { ApacheParsed } from '../../analysis/apacheAnalysis';
-import { basenameOf, inactiveOn24, topLevel, TRANSPARENT_SECTIONS } from '../../analysis/apacheContext';
+import { basenameOf, inactiveOn24, ownDirectives, REQUIRE_CONTAINERS, topLevel } from '../../analysis/apacheContext';
 import { rewriteFlagStatuses } from '../../analysis/apacheStatus';
 import { walkApache, type ApacheDirective } from '../../parsers/apache';
 import type { Fix, Rule } from '../../types';
@@ -96,9 +96,7 @@ function protects(d: ApacheDirective): 'yes' | 'no' | 'unknown' {
 
 /** The section refuses access: `Require all denied`, any restricting Require, or `Deny from all`. */
 function deniesInside(section: ApacheDirective): boolean {
-  const own = (list: ApacheDirective[]): ApacheDirective[] =>
-    list.flatMap((c) => (c.section && (TRANSPARENT_SECTIONS.has(c.lname) || /^require(all|any|none)$/.test(c.lname)) ? own(c.section.children) : [c]));
-  return own(section.section?.children ?? []).some((c) => {
+  return ownDirectives(section, (c) => REQUIRE_CONTAINERS.has(c.lname)).some((c) => {
     if (inactiveOn24(c)) return false;
     const words = c.args.map((a) => a.value.toLowerCase()).join(' ');
     if (c.lname === 'require') return words !== 'all granted';

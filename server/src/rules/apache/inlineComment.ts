@@ -1,5 +1,5 @@
 import type { ApacheParsed } from '../../analysis/apacheAnalysis';
-import type { ApacheDirective } from '../../parsers/apache';
+import { walkApache, type ApacheDirective } from '../../parsers/apache';
 import type { Fix, Rule } from '../../types';
 import { indentAt, lineRangeOf } from '../text';
 import { refusalConsequence } from './shared';
@@ -14,38 +14,34 @@ export const inlineComment: Rule<ApacheParsed> = {
   severity: 'error',
   check({ parsed, document, report }) {
     const text = document.getText();
-    const walk = (list: ApacheDirective[]) => {
-      for (const d of list) {
-        const hash = d.args.findIndex((a) => !a.quote && a.raw.startsWith('#'));
-        if (hash >= 0) {
-          const arg = d.args[hash]!;
-          const lastArg = d.args[d.args.length - 1]!;
-          const commentEnd = d.section ? lastArg.end : d.end;
-          const comment = text.slice(arg.start, commentEnd);
-          const line = lineRangeOf(text, d.start, d.start);
-          const fixes: Fix[] = [];
-          // A comment that continues over a `\` line, or a section opener, is left to a human.
-          if (!comment.includes('\n') && !d.section && hash > 0) {
-            const cut = d.args[hash - 1]!.end;
-            const eol = text.includes('\r\n') ? '\r\n' : '\n';
-            fixes.push({
-              title: 'Move the comment to its own line above',
-              preferred: true,
-              edits: [
-                { start: line.start, end: line.start, newText: `${indentAt(text, d.start)}${comment.trimEnd()}${eol}` },
-                { start: cut, end: commentEnd, newText: '' },
-              ],
-            });
-          }
-          // Keep the highlight on the directive's first line, where suppression comments apply.
-          const firstLineEnd = text.indexOf('\n', d.start);
-          const end = firstLineEnd >= 0 && commentEnd > firstLineEnd ? firstLineEnd : commentEnd;
-          report({ start: arg.start < end ? arg.start : d.start, end, message: messageFor(d, hash, parsed), fixes });
+    for (const d of walkApache(parsed.file.directives)) {
+      const hash = d.args.findIndex((a) => !a.quote && a.raw.startsWith('#'));
+      if (hash >= 0) {
+        const arg = d.args[hash]!;
+        const lastArg = d.args[d.args.length - 1]!;
+        const commentEnd = d.section ? lastArg.end : d.end;
+        const comment = text.slice(arg.start, commentEnd);
+        const line = lineRangeOf(text, d.start, d.start);
+        const fixes: Fix[] = [];
+        // A comment that continues over a `\` line, or a section opener, is left to a human.
+        if (!comment.includes('\n') && !d.section && hash > 0) {
+          const cut = d.args[hash - 1]!.end;
+          const eol = text.includes('\r\n') ? '\r\n' : '\n';
+          fixes.push({
+            title: 'Move the comment to its own line above',
+            preferred: true,
+            edits: [
+              { start: line.start, end: line.start, newText: `${indentAt(text, d.start)}${comment.trimEnd()}${eol}` },
+              { start: cut, end: commentEnd, newText: '' },
+            ],
+          });
         }
-        if (d.section) walk(d.section.children);
+        // Keep the highlight on the directive's first line, where suppression comments apply.
+        const firstLineEnd = text.indexOf('\n', d.start);
+        const end = firstLineEnd >= 0 && commentEnd > firstLineEnd ? firstLineEnd : commentEnd;
+        report({ start: arg.start < end ? arg.start : d.start, end, message: messageFor(d, hash, parsed), fixes });
       }
-    };
-    walk(parsed.file.directives);
+    }
   },
 };
 
