@@ -79,6 +79,9 @@ export function listenPeer(onSocket: (socket: net.Socket) => void, at: ListenAt 
 /** Accepts, reads whatever comes, never answers (a hung backend, for HTTP and FastCGI alike). */
 export const silentPeer = (at?: ListenAt) => listenPeer((socket) => socket.resume(), at);
 
+/** Accepts and never reads a byte: whatever is sent fills the socket buffers, then stalls. */
+export const deafPeer = (at?: ListenAt) => listenPeer(() => undefined, at);
+
 /** Reads the request head, then closes the connection without a byte (`reset`: with a TCP RST). */
 export function hangUpPeer(how: 'close' | 'reset', at?: ListenAt): Promise<Peer> {
   return listenPeer((socket) => {
@@ -120,13 +123,16 @@ export function httpsPeer(handler: http.RequestListener, at: ListenAt = {}): Pro
 }
 
 /**
- * A Unix-socket listener in a child node process (`backlog` pending connections) that is
- * stopped (SIGSTOP) once listening, so nothing is ever accepted: connections beyond the backlog
- * are refused with EAGAIN, the queued ones wait. `close()` kills the child by its PID.
+ * A listener in a child node process (`backlog` pending connections) that is stopped (SIGSTOP)
+ * once listening, so nothing is ever accepted. On a Unix socket, connections beyond the backlog
+ * are refused with EAGAIN; on TCP, the kernel drops their SYNs, so they time out while
+ * connecting. The queued ones wait. `close()` kills the child by its PID.
  */
-export function stoppedUnixListener(socketPath: string, backlog: number): Promise<{ pid: number; close(): Promise<void> }> {
+export function stoppedListener(at: { unix: string } | { port: number }, backlog: number): Promise<{ pid: number; close(): Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const code = `require('node:net').createServer().listen({ path: ${JSON.stringify(socketPath)}, backlog: ${backlog} }, () => { require('node:fs').chmodSync(${JSON.stringify(socketPath)}, 0o666); process.stdout.write('ready'); });`;
+    const target = 'unix' in at ? `{ path: ${JSON.stringify(at.unix)}, backlog: ${backlog} }` : `{ host: '127.0.0.1', port: ${at.port}, backlog: ${backlog} }`;
+    const chmod = 'unix' in at ? `require('node:fs').chmodSync(${JSON.stringify(at.unix)}, 0o666);` : '';
+    const code = `require('node:net').createServer().listen(${target}, () => { ${chmod} process.stdout.write('ready'); });`;
     const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
     const pid = child.pid;
     if (pid === undefined) return reject(new Error('could not start the listener process'));
@@ -143,7 +149,7 @@ export function stoppedUnixListener(socketPath: string, backlog: number): Promis
         close: async () => {
           if (child.exitCode === null && child.signalCode === null) process.kill(pid, 'SIGKILL');
           await exited;
-          fs.rmSync(socketPath, { force: true });
+          if ('unix' in at) fs.rmSync(at.unix, { force: true });
         },
       });
     });

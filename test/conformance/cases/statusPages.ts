@@ -32,7 +32,8 @@ import {
   rawPeer,
   httpsPeer,
   silentPeer,
-  stoppedUnixListener,
+  stoppedListener,
+  deafPeer,
   tlsFile,
 } from './peers';
 import { type CaseContext, type ConformanceCase, sleep } from './support';
@@ -194,6 +195,9 @@ const CLIENT = {
   expired: () => tlsFile('client-expired.pem'),
   viaIntermediate: () => tlsFile('client-via-intermediate.pem'),
 };
+
+/** Request text for a raw POST with a Content-Length and (part of) a body. */
+const rawPost = (target: string, length: number, body = '') => `POST ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${body}`;
 
 /** nginx's log_format for upstream cases: status, upstream status, bytes sent, request. */
 const UPSTREAM_LOG = `log_format up '$status up=$upstream_status bytes=$bytes_sent "$request"';`;
@@ -555,7 +559,7 @@ const nginxCases: ConformanceCase[] = [
     essence: '`fastcgi_pass unix:…` to a listener that never accepts (backlog 1), `fastcgi_read_timeout 1s` (502.md, 504.md)',
     run: async (ctx) => {
       const sock = path.join(ctx.sandbox.root, 'stalled-fpm.sock');
-      const listener = await stoppedUnixListener(sock, 1);
+      const listener = await stoppedListener({ unix: sock }, 1);
       try {
         await ctx.nginx(`location / { fastcgi_pass unix:${sock}; fastcgi_read_timeout 1s; }`, async (s) => {
           const results = await Promise.all(Array.from({ length: 4 }, (_, i) => exchange(s.port, { send: [{ bytes: rawGet(`/r${i}`) }], timeoutMs: 3000 })));
@@ -566,6 +570,26 @@ const nginxCases: ConformanceCase[] = [
           note(ctx, s, 'the 504s came after fastcgi_read_timeout', 'all within 0.9-2.5 s', queued.map((x) => `${x.ms} ms`).join(', '), queued.every((x) => x.ms >= 900 && x.ms <= 2500));
           await ctx.expectLog(s, /\[error\] .*connect\(\) to unix:.*stalled-fpm\.sock failed \(11: Resource temporarily unavailable\) while connecting to upstream/);
           await ctx.expectLog(s, /\[error\] .*upstream timed out \(110: Connection timed out\) while reading response header from upstream/);
+        });
+      } finally {
+        await listener.close();
+      }
+    },
+  },
+  {
+    id: 'C-nginx-upstream-connect-timeout-504',
+    server: 'nginx',
+    essence: '`proxy_connect_timeout 1s` to a TCP listener that accepts nothing (backlog 1, SYNs dropped once full) (504.md)',
+    run: async (ctx) => {
+      const [port] = await freePorts(1);
+      const listener = await stoppedListener({ port: port! }, 1);
+      try {
+        await ctx.nginx(`location / { proxy_pass http://127.0.0.1:${port}; proxy_connect_timeout 1s; proxy_read_timeout 1s; }`, async (s) => {
+          const results = await Promise.all(Array.from({ length: 4 }, (_, i) => exchange(s.port, { send: [{ bytes: rawGet(`/r${i}`) }], timeoutMs: 4000 })));
+          const codes = results.map((x) => rawStatus(x.data) ?? 0);
+          note(ctx, s, '4 parallel GETs: statuses', '504,504,504,504', codes.join(','), codes.every((c) => c === 504));
+          note(ctx, s, '4 parallel GETs: times', 'all within 0.9-3 s', results.map((x) => `${x.ms} ms`).join(', '), results.every((x) => x.ms >= 900 && x.ms <= 3000));
+          await ctx.expectLog(s, /\[error\] .*upstream timed out \(110: Connection timed out\) while connecting to upstream/);
         });
       } finally {
         await listener.close();
@@ -616,17 +640,22 @@ const nginxCases: ConformanceCase[] = [
   {
     id: 'C-nginx-upstream-timeout-504',
     server: 'nginx',
-    essence: '`proxy_read_timeout 1s` / `fastcgi_read_timeout 1s`: silent upstream, and an upstream that stalls mid-body (504.md)',
+    essence: '`proxy_read_timeout 1s` / `fastcgi_read_timeout 1s` / `proxy_send_timeout 1s`: silent upstream, an upstream that stalls mid-body, one that never reads a 32 MB body (504.md)',
     run: (ctx) =>
-      withPeers([silentPeer(), rawPeer(`HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n${'b'.repeat(2000)}`, { keepOpen: true }), silentPeer()], (slow, stalling, fcgi) =>
+      withPeers([silentPeer(), rawPeer(`HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n${'b'.repeat(2000)}`, { keepOpen: true }), silentPeer(), deafPeer()], (slow, stalling, fcgi, deaf) =>
         ctx.nginx(
           [
             `location /slow { proxy_pass http://127.0.0.1:${slow.port}; proxy_read_timeout 1s; }`,
             `location /trunc { proxy_pass http://127.0.0.1:${stalling.port}; proxy_read_timeout 1s; }`,
             `location /php { fastcgi_pass 127.0.0.1:${fcgi.port}; fastcgi_read_timeout 1s; }`,
+            // More than the loopback socket buffers hold, so that sending stalls.
+            `location /upload { client_max_body_size 0; proxy_pass http://127.0.0.1:${deaf.port}; proxy_send_timeout 1s; }`,
           ].join('\n'),
           async (s) => {
+            const upload = exchange(s.port, { send: [{ bytes: rawPost('/upload', 32 * 1024 * 1024, 'u'.repeat(32 * 1024 * 1024)) }], timeoutMs: 5000 });
             const [slowX, truncX, phpX] = await Promise.all(['/slow', '/trunc', '/php'].map((p) => exchange(s.port, { send: [{ bytes: rawGet(p) }] })));
+            checkExchange(ctx, s, 'POST /upload, 32 MB, to an upstream that never reads', await upload, { status: 504, within: [900, 4000] });
+            await ctx.expectLog(s, /\[error\] .*upstream timed out \(110: Connection timed out\) while sending request to upstream, .*request: "POST \/upload /);
             checkExchange(ctx, s, 'GET /slow (upstream never answers)', slowX!, { status: 504, data: /<title>504 Gateway Time-out<\/title>/, within: [900, 2500] });
             await ctx.expectLog(s, /\[error\] .*upstream timed out \(110: Connection timed out\) while reading response header from upstream, .*request: "GET \/slow /);
             checkExchange(ctx, s, 'GET /php (FastCGI upstream never answers)', phpX!, { status: 504, within: [900, 2500] });
@@ -725,9 +754,6 @@ function caseDocroot(ctx: CaseContext, files: Record<string, string> = {}): stri
   for (const [rel, text] of Object.entries({ 'index.html': `hello ${ctx.id}\n`, ...files })) sandboxFile(ctx.sandbox, path.join('apache', 'htdocs', ctx.id, rel), text);
   return path.join(ctx.sandbox.htdocs, ctx.id);
 }
-
-/** Request text for a raw POST with a Content-Length and (part of) a body. */
-const rawPost = (target: string, length: number, body = '') => `POST ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n${body}`;
 
 /** Replaces the skeleton's prefork MPM block with event, one child and `threads` worker threads. */
 function withEventMpm(config: string, threads: number): string {
