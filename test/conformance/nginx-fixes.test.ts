@@ -4,8 +4,9 @@
  * and no longer have the finding. Originals pass `nginx -t` too, except nginx/invalid-status,
  * whose fixture must be refused. Quiet fixtures must pass `nginx -t` (they are realistic configs).
  *
- * It also records the `nginx -t` facts that rule pages cite as conformance cases
- * (C-nginx-error-page-range, C-nginx-limit-status-range).
+ * It also checks the `nginx -t` facts behind nginx/invalid-status once more, next to the fixes
+ * (the cited cases C-nginx-error-page-range and C-nginx-limit-status-range are registered and
+ * run by ground-truth.test.ts via cases/claims.ts; N10c and N4a are ground-truth cases).
  *
  * Only `nginx -t` runs here: no server is started (live HTTP checks belong to another suite).
  * Without nginx the tests skip loudly; under CI=true a missing nginx is a failure.
@@ -97,7 +98,7 @@ describe('nginx -t accepts every quick fix', { skip: CI ? false : skip }, () => 
   }
 });
 
-/** Small facts about what `nginx -t` refuses, cited by the rule pages as conformance cases. */
+/** What `nginx -t` refuses, as nginx/invalid-status claims (same ids as the registered cases). */
 describe('nginx -t facts behind nginx/invalid-status', { skip: CI ? false : skip }, () => {
   const server = (line: string) => `events {}\nhttp {\n    server {\n        listen 127.0.0.1:18299;\n        ${line}\n    }\n}\n`;
   const cases: { id: string; line: string; ok: boolean }[] = [
