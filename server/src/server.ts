@@ -77,7 +77,12 @@ export function startServer(connection: Connection): void {
   const collectWhenIdle = (document: TextDocument) => {
     if (!collectGarbage || document.getText().length < BIG_DOCUMENT_LENGTH) return;
     clearTimeout(gcTimer);
-    gcTimer = setTimeout(collectGarbage, IDLE_GC_DELAY_MS);
+    gcTimer = setTimeout(() => {
+      collectGarbage();
+      // A second pass once the first one's concurrent sweeping is done: only then are the freed pages released.
+      gcTimer = setTimeout(collectGarbage, IDLE_GC_DELAY_MS);
+      gcTimer.unref();
+    }, IDLE_GC_DELAY_MS);
     gcTimer.unref();
   };
   let supportsConfiguration = false;
