@@ -16,7 +16,8 @@ export function collectSuppressions(text: string): Suppressions {
   const byLine = new Map<number, Set<string>>();
   let fileAll = false;
   const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  // Line starts only matter when there is a directive: most files have none, and big ones pay for the scan.
+  if (text.includes('statuslens-disable')) for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
   const lineOf = (offset: number) => {
     let lo = 0;
     let hi = lineStarts.length - 1;

@@ -140,6 +140,8 @@ function exits(block: Node | null | undefined): boolean {
 
 const dialect: Dialect = {
   handlerTypes: HANDLERS,
+  // fiber's limiter sets Retry-After itself before it calls the `LimitReached` handler.
+  headersFromAncestors: (chain) => (chain.some((n) => n.type === 'keyed_element' && kids(n)[0]?.text === 'LimitReached') ? ['retry-after'] : []),
   exitGuards(statement) {
     const guards: Guard[] = [];
     for (let s: Node | null | undefined = statement; s?.type === 'if_statement'; s = s.childForFieldName('alternative')) {
@@ -223,24 +225,13 @@ function quote(s: string): string {
   return JSON.stringify(s);
 }
 
-/** Whether a node sits in the `LimitReached: func(...)` of a limiter config. */
-function limitReachedHandler(node: Node): boolean {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'keyed_element' && kids(n)[0]?.text === 'LimitReached') return true;
-  }
-  return false;
-}
-
 export function extractGo(root: Node, text: string): Extracted {
   const sites: StatusSite[] = [];
   const statusTokens: StatusToken[] = [];
   const framework = /"github\.com\/gin-gonic\/gin"/.test(text) ? 'gin' : /"github\.com\/labstack\/echo/.test(text) ? 'echo' : /"github\.com\/gofiber\/fiber/.test(text) ? 'fiber' : undefined;
 
   const add = (v: StatusValue | undefined, producer: string, options: SiteOptions = {}) => {
-    if (!v) return;
-    // fiber's limiter sets Retry-After itself before it calls the LimitReached handler.
-    const adds = limitReachedHandler(v.node) ? [...(options.addsHeaders ?? []), 'retry-after' as const] : options.addsHeaders;
-    sites.push(makeSite(v.node, v.code, producer, dialect, { respell: v.respell, ...options, ...(adds ? { addsHeaders: adds } : {}) }));
+    if (v) sites.push(makeSite(v.node, v.code, producer, dialect, { respell: v.respell, ...options }));
   };
 
   /** The statement holding the call, when it sits in a block (Go always has one). */

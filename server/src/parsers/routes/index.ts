@@ -45,10 +45,23 @@ function trackedHeader(raw: string, literal: boolean): TrackedHeader | undefined
   return TRACKED_HEADERS.find((h) => h.replace(/-/g, '') === squashed);
 }
 
-function headerMentions(root: Node, extractor: Extractor): HeaderMention[] {
+/** Where a header name may be written; every hit is confirmed on the syntax tree. */
+const HEADER_WORDS = /www-authenticate|retry-after|proxy-authenticate|allow|WWWAuthenticate|RetryAfter|ProxyAuthenticate|WWW_AUTHENTICATE|RETRY_AFTER/gi;
+
+/**
+ * String literals (and header constants) that name a tracked header. The text is searched for the
+ * names first and only those places are looked up in the tree: visiting every string node of a
+ * big file costs more than the whole rest of the analysis.
+ */
+function headerMentions(root: Node, text: string, extractor: Extractor): HeaderMention[] {
   const out: HeaderMention[] = [];
-  for (const n of root.descendantsOfType(extractor.stringTypes)) {
-    if (!n) continue;
+  const seen = new Set<number>();
+  for (const m of text.matchAll(HEADER_WORDS)) {
+    let n: Node | null = root.descendantForIndex(m.index!, m.index! + m[0].length);
+    // From the token at the hit up to its string literal (content → string, at most a few levels).
+    for (let depth = 0; n && depth < 3 && !extractor.stringTypes.includes(n.type); depth++) n = n.parent;
+    if (!n || !extractor.stringTypes.includes(n.type) || seen.has(n.startIndex)) continue;
+    seen.add(n.startIndex);
     const literal = /string|literal/.test(n.type);
     const value = literal ? stringValue(n) : n.text;
     if (value === undefined || value.length > 40) continue;
@@ -81,7 +94,7 @@ export async function parseRouteFile(uri: string, languageId: string, text: stri
     language: target.language,
     sites: dedupeSites(sites),
     tokens: sortTokens(tokens),
-    headers: headerMentions(tree.rootNode, extractor),
+    headers: headerMentions(tree.rootNode, text, extractor),
     isProxy: PROXY_SIGNS.test(text),
   };
 }

@@ -149,6 +149,8 @@ function exits(statement: Node | null | undefined): boolean {
 
 const dialect: Dialect = {
   handlerTypes: HANDLERS,
+  // express-rate-limit sets Retry-After itself before it calls the `handler` option.
+  headersFromAncestors: (chain) => (inRateLimitHandler(chain) ? ['retry-after'] : []),
   exitGuards(statement) {
     const guards: Guard[] = [];
     // `if (a) return; else if (b) return;`: after it, every branch that exits was not taken.
@@ -298,14 +300,13 @@ function blockStatement(node: Node): Node | undefined {
   return n;
 }
 
-/** Whether a node sits in the `handler` option of `rateLimit({...})` (express-rate-limit). */
-function rateLimitHandler(node: Node): boolean {
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type !== 'pair' || !/^(handler|onLimitReached)$/.test(n.childForFieldName('key')?.text ?? '')) continue;
-    const call = n.parent?.parent?.parent;
-    if (call?.type === 'call_expression' && /^(rateLimit|RateLimit|slowDown|expressRateLimit|limiter)$/.test(names(call.childForFieldName('function')).pop() ?? '')) return true;
-  }
-  return false;
+/** Whether the ancestors put a node in the `handler` option of `rateLimit({...})` (express-rate-limit). */
+function inRateLimitHandler(chain: Node[]): boolean {
+  return chain.some((n, i) => {
+    if (n.type !== 'pair' || !/^(handler|onLimitReached)$/.test(n.childForFieldName('key')?.text ?? '')) return false;
+    const call = chain[i - 3];
+    return call?.type === 'call_expression' && /^(rateLimit|RateLimit|slowDown|expressRateLimit|limiter)$/.test(names(call.childForFieldName('function')).pop() ?? '');
+  });
 }
 
 // ---- Producers --------------------------------------------------------------------------
@@ -323,13 +324,14 @@ export function extractJavaScript(root: Node, text: string): Extracted {
   const add = (values: StatusValue[], producer: string, options: SiteOptions = {}) => {
     for (const v of values) {
       const extraGuards = [...(options.extraGuards ?? []), ...(v.guard ? [v.guard] : [])];
-      // express-rate-limit sets Retry-After itself before it calls the `handler` option.
-      const adds = rateLimitHandler(v.node) ? [...(options.addsHeaders ?? []), 'retry-after' as const] : options.addsHeaders;
-      sites.push(makeSite(v.node, v.code, producer, dialect, { respell: v.respell, ...options, extraGuards, ...(adds ? { addsHeaders: adds } : {}) }));
+      sites.push(makeSite(v.node, v.code, producer, dialect, { respell: v.respell, ...options, extraGuards }));
     }
   };
 
-  for (const n of root.descendantsOfType(['call_expression', 'new_expression', 'assignment_expression', 'member_expression'])) {
+  // Status enums are rare; without their names in the text, member expressions need no visit.
+  const enums = [...STATUS_ENUMS].some((e) => text.includes(`${e}.`));
+  const types = ['call_expression', 'new_expression', 'assignment_expression', ...(enums ? ['member_expression'] : [])];
+  for (const n of root.descendantsOfType(types)) {
     if (!n) continue;
     switch (n.type) {
       case 'member_expression': {
@@ -466,9 +468,10 @@ export function extractJavaScript(root: Node, text: string): Extracted {
     const object = left.childForFieldName('object')!;
     const koa = prop === 'status' && /^(ctx|context|this|ctx\.response|this\.response|context\.response)$/.test(object.text);
     if (!koa && prop !== 'statusCode') return;
-    const statement = blockStatement(n);
-    const headerEdit = (name: string, value: string) =>
-      statement ? insertStatementBefore(text, statement, `${object.text}.${koa ? 'set' : 'setHeader'}(${quote(name)}, ${quote(value)});`) : undefined;
+    const headerEdit = (name: string, value: string) => {
+      const statement = blockStatement(n);
+      return statement ? insertStatementBefore(text, statement, `${object.text}.${koa ? 'set' : 'setHeader'}(${quote(name)}, ${quote(value)});`) : undefined;
+    };
     add(statusValues(n.childForFieldName('right')), koa ? 'ctx.status =' : 'res.statusCode =', { anchor: n, headerEdit });
   }
 

@@ -303,7 +303,9 @@ export function extractPython(root: Node, text: string): Extracted {
       case 'attribute':
       case 'identifier': {
         // Constants anywhere get a hover; `status.HTTP_403_FORBIDDEN` is an attribute holding an identifier, once.
-        if (n.type === 'identifier' && n.parent?.type === 'attribute') break;
+        // (The cheap name test comes first: asking a node for its parent is not cheap.)
+        if (n.type === 'identifier' && (!n.text.startsWith('HTTP_') || n.parent?.type === 'attribute')) break;
+        if (n.type === 'attribute' && !/^(HTTP_|[A-Z_]+$|value$)/.test(n.childForFieldName('attribute')?.text ?? '')) break;
         const token = constantToken(n);
         if (token) statusTokens.push({ code: token.code, start: n.startIndex, end: n.endIndex });
         break;

@@ -33,8 +33,8 @@ export function grammarFor(languageId: string, uri: string): { grammar: GrammarI
 /** Imports and usages that mark a route file, per language. One hit is enough. */
 const SIGNALS: Record<RouteLanguage, RegExp[]> = {
   javascript: [
-    // Framework imports (require or import).
-    /['"](?:express|fastify|koa|@koa\/router|koa-router|next\/server|next|@nestjs\/common|@nestjs\/core|http-status-codes|http-errors|@hapi\/boom|@hapi\/hapi|hono|node:http|http|restify|polka)['"]/,
+    // Framework imports (require or import); anchored on the keyword, since quotes are everywhere.
+    /(?:\bfrom|\brequire\s*\(|\bimport\s*\(?)\s*['"](?:express|fastify|koa|@koa\/router|koa-router|next\/server|next|@nestjs\/common|@nestjs\/core|http-status-codes|http-errors|@hapi\/boom|@hapi\/hapi|hono|node:http|http|restify|polka)['"]/,
     // Response objects in use.
     /\b(?:res|response|reply)\s*\.\s*(?:status|sendStatus|writeHead|code)\s*\(/,
     /\b(?:res|response)\s*\.\s*statusCode\s*=/,

@@ -141,6 +141,7 @@ function exits(statement: Node | null | undefined): boolean {
 const dialect: Dialect = {
   handlerTypes: HANDLERS,
   exitGuards(statement) {
+    if (!/^(if|unless|if_modifier|unless_modifier)$/.test(statement.type)) return [];
     const cond = statement.childForFieldName('condition');
     if (!cond) return [];
     switch (statement.type) {
@@ -277,8 +278,10 @@ export function extractRuby(root: Node, text: string): Extracted {
       sites.push(makeSite(method!, 401, name, dialect, { anchor: n, addsHeaders: ['www-authenticate'] }));
       continue;
     }
-    const statement = statementOf(n);
-    const headerLine = (h: string, v: string) => (statement ? insertStatementBefore(text, statement, `response.headers[${quote(h)}] = ${quote(v)}`) : undefined);
+    const headerLine = (h: string, v: string) => {
+      const statement = statementOf(n);
+      return statement ? insertStatementBefore(text, statement, `response.headers[${quote(h)}] = ${quote(v)}`) : undefined;
+    };
     if (!receiver && name === 'head' && a[0]) {
       // `head :unauthorized, "WWW-Authenticate" => "Bearer"`: head's options are headers.
       const last = a[a.length - 1]!;

@@ -55,23 +55,46 @@ export interface Dialect {
    * after `if (!req.user) return ...;` the user is there (guard `!req.user`, holds false).
    */
   exitGuards(statement: Node): Guard[];
+  /** Headers a framework adds around the node, e.g. a rate limiter that sets Retry-After before calling its handler. */
+  headersFromAncestors?(chain: Node[]): TrackedHeader[];
 }
 
 /**
- * The guards of a node (innermost first) and its enclosing functions. Guards are collected across
- * function boundaries: `if (!req.user) { find(id, () => res.status(403)) }` still sends 403 to
- * the anonymous.
+ * The ancestors of a node, root first. Found top-down: web-tree-sitter's `parent` searches from
+ * the root on every call, so walking up with it costs the depth squared (and, at the top level of
+ * a big file, the number of top-level statements each time).
  */
-export function enclosing(node: Node, dialect: Dialect): { guards: Guard[]; scopes: Span[] } {
+export function ancestorsOf(node: Node): Node[] {
+  const chain: Node[] = [];
+  let current: Node | null = node.tree.rootNode;
+  while (current && current.id !== node.id) {
+    chain.push(current);
+    const next: Node | null = current.childWithDescendant(node);
+    if (!next || next.id === current.id) break;
+    current = next;
+  }
+  return chain;
+}
+
+/**
+ * The guards of a node (innermost first), its enclosing functions, and headers its surroundings
+ * add. Guards are collected across function boundaries: `if (!req.user) { find(id, () =>
+ * res.status(403)) }` still sends 403 to the anonymous.
+ */
+export function enclosing(node: Node, dialect: Dialect): { guards: Guard[]; scopes: Span[]; adds: TrackedHeader[] } {
   const guards: Guard[] = [];
   const scopes: Span[] = [];
+  const chain = ancestorsOf(node);
   let child = node;
-  for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const parent = chain[i]!;
     if (dialect.handlerTypes.has(parent.type)) scopes.push({ start: parent.startIndex, end: parent.endIndex });
     guards.push(...dialect.guardsAt(parent, child));
-    for (let s = child.previousNamedSibling; s; s = s.previousNamedSibling) guards.push(...dialect.exitGuards(s));
+    // Early exits are statements in a function body; the file's top level has none worth the scan.
+    if (i > 0) for (let s = child.previousNamedSibling; s; s = s.previousNamedSibling) guards.push(...dialect.exitGuards(s));
+    child = parent;
   }
-  return { guards, scopes };
+  return { guards, scopes, adds: dialect.headersFromAncestors?.(chain) ?? [] };
 }
 
 /** The innermost function around a node; undefined at top level. */
@@ -293,7 +316,7 @@ export interface SiteOptions {
 }
 
 export function makeSite(node: Node, code: number, producer: string, dialect: Dialect, options: SiteOptions = {}): StatusSite {
-  const { guards, scopes } = enclosing(options.anchor ?? node, dialect);
+  const { guards, scopes, adds } = enclosing(options.anchor ?? node, dialect);
   const start = options.span?.start ?? node.startIndex;
   const end = options.span?.end ?? node.endIndex;
   return {
@@ -303,7 +326,7 @@ export function makeSite(node: Node, code: number, producer: string, dialect: Di
     producer,
     guards: [...(options.extraGuards ?? []), ...guards],
     scopes,
-    addsHeaders: options.addsHeaders ?? [],
+    addsHeaders: [...(options.addsHeaders ?? []), ...adds],
     respell: options.respell ?? (() => undefined),
     headerEdit: options.headerEdit ?? (() => undefined),
   };
