@@ -71,6 +71,8 @@ export function loadInputs(): Input[] {
 export type Mutation =
   | { kind: 'flip'; at: number; char: number }
   | { kind: 'bitflip'; at: number; bit: number }
+  /** A byte of the UTF-8 encoding flipped, decoded back as an editor would (invalid sequences become U+FFFD). */
+  | { kind: 'byteflip'; at: number; bit: number }
   | { kind: 'truncate'; at: number }
   | { kind: 'delete'; what: string; nth: number }
   | { kind: 'insert'; what: string; at: number }
@@ -132,6 +134,13 @@ export function applyMutation(text: string, m: Mutation): string {
       if (!n) return text;
       const i = m.at % n;
       return text.slice(0, i) + String.fromCharCode(text.charCodeAt(i) ^ (1 << m.bit)) + text.slice(i + 1);
+    }
+    case 'byteflip': {
+      const bytes = Buffer.from(text, 'utf8');
+      if (!bytes.length) return text;
+      const i = m.at % bytes.length;
+      bytes[i] = bytes[i]! ^ (1 << (m.bit % 8));
+      return new TextDecoder('utf-8').decode(bytes);
     }
     case 'truncate':
       return text.slice(0, at(m.at));

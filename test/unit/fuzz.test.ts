@@ -1,6 +1,6 @@
 /**
  * Property-based fuzzing over the shared corpus and our fixtures (fast-check). Each case takes one
- * file, applies 1-4 mutations (character and bit flips, truncation, deletion and insertion of
+ * file, applies 1-4 mutations (character, bit and UTF-8 byte flips, truncation, deletion and insertion of
  * braces, quotes and other syntax, duplicated lines and blocks, huge lines) and runs parse,
  * diagnostics, hovers at random positions, code actions and links with a fresh service. They must
  * never throw (nor log a rule crash), every returned range must lie inside the document, and a case
@@ -44,6 +44,7 @@ const syntaxCodes = [...new Set(SYNTAX.join('').split('').map((c) => c.charCodeA
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: pos, char: fc.oneof(fc.integer({ min: 0, max: 0xffff }), fc.constantFrom(0, 0xd800, 0xdfff, 0xfeff, 0xfffd, ...syntaxCodes)) }),
   fc.record({ kind: fc.constant('bitflip' as const), at: pos, bit: fc.integer({ min: 0, max: 15 }) }),
+  fc.record({ kind: fc.constant('byteflip' as const), at: pos, bit: fc.integer({ min: 0, max: 7 }) }),
   fc.record({ kind: fc.constant('truncate' as const), at: pos }),
   fc.record({ kind: fc.constant('delete' as const), what: fc.constantFrom(...SYNTAX), nth: pos }),
   fc.record({ kind: fc.constant('insert' as const), what: fc.constantFrom(...SYNTAX), at: pos }),
