@@ -31,7 +31,11 @@ export function createLanguageClient(context: vscode.ExtensionContext, output: v
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
-    synchronize: { configurationSection: 'statuslens' },
+    synchronize: {
+      configurationSection: 'statuslens',
+      // Included configs and governing server configs change on disk too (git pull, another editor).
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.conf,*.conf.template,*.nginx,.htaccess,sites-available/*,sites-enabled/*}'),
+    },
     // Untrusted workspaces: the server loads no knowledge-base folders from inside them.
     // A function, so a restarted server learns the trust of now, not of activation time.
     initializationOptions: () => ({ workspaceTrusted: vscode.workspace.isTrusted }),

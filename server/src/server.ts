@@ -22,6 +22,7 @@ import { renderPage } from './kb/html';
 import { loadTeamKnowledge } from './kb/teamKnowledge';
 import type { KbProblem } from './kb/types';
 import { createLanguageService } from './service';
+import { familyFromPath } from './languages/detect';
 import { diskWorkspace } from './workspace';
 import { defaultSettings, type Family, type Settings, type SeveritySetting } from './types';
 import {
@@ -221,7 +222,30 @@ export function startServer(connection: Connection): void {
   }
 
   documents.onDidOpen((e) => void validate(e.document));
-  documents.onDidChangeContent((e) => scheduleValidation(e.document));
+  documents.onDidChangeContent((e) => {
+    scheduleValidation(e.document);
+    revalidateRelated(e.document.uri);
+  });
+
+  /**
+   * A config file can change how its includes (or its .htaccess files) are judged: re-judge the
+   * other open config documents of that family. Route files stand alone.
+   */
+  function revalidateRelated(changedUri: string) {
+    const changed = documents.get(changedUri);
+    const family = changed ? service.familyOf(changed) : familyFromPath(decodeURIComponent(changedUri));
+    if (family !== 'nginx' && family !== 'apache') return;
+    for (const other of documents.all()) {
+      if (other.uri === changedUri || service.familyOf(other) !== family) continue;
+      service.forget(other.uri);
+      scheduleValidation(other);
+    }
+  }
+
+  // Config files changed on disk (not open, or saved elsewhere) affect open documents that include them.
+  connection.onDidChangeWatchedFiles((params) => {
+    for (const change of params.changes) revalidateRelated(change.uri);
+  });
   documents.onDidClose((e) => {
     clearTimeout(pending.get(e.document.uri));
     pending.delete(e.document.uri);

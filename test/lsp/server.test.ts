@@ -64,3 +64,43 @@ describe('language server command line', () => {
     assert.match(r.stderr, /usage: statuslens-language-server --stdio/);
   });
 });
+
+describe('language server: configs that depend on each other', () => {
+  it('re-judges an open snippet when the open nginx.conf that includes it changes', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { pathToFileURL } = await import('node:url');
+    const { DidChangeTextDocumentNotification } = await import('vscode-languageserver-protocol/node');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-inc-'));
+    const main = path.join(dir, 'nginx.conf');
+    const snippet = path.join(dir, 'conf.d', 'api.conf');
+    fs.mkdirSync(path.dirname(snippet));
+    const withStatus = 'events {}\nhttp {\n    limit_req_zone $binary_remote_addr zone=z:1m rate=1r/s;\n    limit_req_status 429;\n    include conf.d/*.conf;\n}\n';
+    const snippetText = 'server {\n    listen 127.0.0.1:8080;\n    location /api/ {\n        limit_req zone=z;\n    }\n}\n';
+    fs.writeFileSync(main, withStatus);
+    fs.writeFileSync(snippet, snippetText);
+    const client = await startServer(pathToFileURL(dir).href);
+    try {
+      const mainUri = pathToFileURL(main).href;
+      const snippetUri = pathToFileURL(snippet).href;
+      client.open(mainUri, 'nginx', withStatus);
+      client.open(snippetUri, 'nginx', snippetText);
+      await client.diagnostics(mainUri);
+      const before = await client.diagnostics(snippetUri);
+      assert.deepEqual(before.diagnostics.map((d) => d.code), [], 'limit_req_status 429 at http level covers the snippet');
+      // Remove limit_req_status from the parent, unsaved: the snippet's throttled clients now get 503.
+      const without = withStatus.replace('    limit_req_status 429;\n', '');
+      await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri: mainUri, version: 2 },
+        contentChanges: [{ text: without }],
+      });
+      let after = await client.diagnostics(snippetUri);
+      while (!after.diagnostics.length && after.version !== undefined && after.version < 1) after = await client.diagnostics(snippetUri);
+      assert.ok(after.diagnostics.some((d) => d.code === 'nginx/limit-status-503'), JSON.stringify(after.diagnostics));
+    } finally {
+      await client.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
