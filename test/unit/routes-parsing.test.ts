@@ -124,3 +124,19 @@ describe('grammar failures', () => {
     assert.equal(errors.filter((e) => e.includes('test-broken')).length, 1, 'logged once');
   });
 });
+
+describe('qualification across edits', () => {
+  it('notices a framework import added to a plain file, and an edit far from it', async () => {
+    const uri = 'file:///edited.ts';
+    const plain = Array.from({ length: 400 }, (_, i) => `export const v${i} = ${i};`).join('\n') + '\n';
+    assert.equal((await parseRouteFile(uri, 'typescript', plain)).qualifies, false);
+    assert.equal((await parseRouteFile(uri, 'typescript', plain + 'export const w = 1;\n')).qualifies, false);
+    const withImport = "import express from 'express';\n" + plain + 'export const w = 1;\n';
+    assert.equal((await parseRouteFile(uri, 'typescript', withImport)).qualifies, true);
+    const usage = plain.replace('export const v200 = 200;', 'export const h = (req, res) => res.status(403).end();');
+    assert.equal((await parseRouteFile('file:///edited2.ts', 'typescript', plain)).qualifies, false);
+    const file = await parseRouteFile('file:///edited2.ts', 'typescript', usage);
+    assert.equal(file.qualifies, true);
+    assert.deepEqual(file.sites.map((s) => s.code), [403]);
+  });
+});

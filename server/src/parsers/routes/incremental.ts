@@ -40,14 +40,20 @@ function pointAt(text: string, offset: number): Point {
   return { row, column: offset - lineStart };
 }
 
-/** The single edit that turns `before` into `after`, or undefined when they are equal. */
-export function diffEdit(before: string, after: string): Edit | undefined {
-  if (before === after) return undefined;
+/** The lengths of the common prefix and suffix of two texts (not overlapping). */
+export function commonAffixes(before: string, after: string): { prefix: number; suffix: number } {
   const max = Math.min(before.length, after.length);
   let prefix = 0;
   while (prefix < max && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
   let suffix = 0;
   while (suffix < max - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  return { prefix, suffix };
+}
+
+/** The single edit that turns `before` into `after`, or undefined when they are equal. */
+export function diffEdit(before: string, after: string): Edit | undefined {
+  if (before === after) return undefined;
+  const { prefix, suffix } = commonAffixes(before, after);
   const oldEndIndex = before.length - suffix;
   const newEndIndex = after.length - suffix;
   return {

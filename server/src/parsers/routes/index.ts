@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { loadGrammar } from './grammars';
 import { forgetTree, parseWithReuse } from './incremental';
 import { emptyRouteFile, TRACKED_HEADERS, type HeaderMention, type RouteFile, type RouteLanguage, type StatusSite, type StatusToken, type TrackedHeader } from './model';
-import { grammarFor, looksLikeRouteFile } from './qualify';
+import { grammarFor, qualifies } from './qualify';
 import { dedupeSites, innermostScope, sortTokens, stringValue } from './syntax';
 import * as javascript from './javascript';
 import * as python from './python';
@@ -78,7 +78,7 @@ const PROXY_SIGNS = /proxy-authori[sz]ation|http-proxy|httputil\.NewSingleHostRe
 
 export async function parseRouteFile(uri: string, languageId: string, text: string): Promise<RouteFile> {
   const target = grammarFor(languageId, uri);
-  if (!target || !looksLikeRouteFile(text, target.language)) {
+  if (!target || !qualifies(uri, text, target.language)) {
     // Not (or no longer) a route file: drop any tree we kept for it.
     forgetTree(uri);
     return emptyRouteFile();

@@ -5,6 +5,7 @@
  * and a status is only recognised where the syntax tree says it is produced.
  */
 import type { GrammarId } from './grammars';
+import { commonAffixes } from './incremental';
 import type { RouteLanguage } from './model';
 
 export function grammarFor(languageId: string, uri: string): { grammar: GrammarId; language: RouteLanguage } | undefined {
@@ -64,4 +65,31 @@ const SIGNALS: Record<RouteLanguage, RegExp[]> = {
 /** Whether the text looks like a route file of the language; a regex pre-check, not a parse. */
 export function looksLikeRouteFile(text: string, language: RouteLanguage): boolean {
   return SIGNALS[language].some((re) => re.test(text));
+}
+
+/** The last verdict per document, so an edit to a plain file only re-reads what changed. */
+const verdicts = new Map<string, { text: string; language: RouteLanguage; qualifies: boolean }>();
+const MAX_VERDICTS = 64;
+/** Longer than any signal, so one that straddles the edit is still seen whole. */
+const MARGIN = 256;
+
+/**
+ * Whether a document is a route file, remembering the answer per uri. A file that did not
+ * qualify can only start to through what an edit added, so only the edited span (and a margin,
+ * from the start of its line) is searched again; a file that qualified is searched again whole.
+ */
+export function qualifies(uri: string, text: string, language: RouteLanguage): boolean {
+  const last = verdicts.get(uri);
+  let verdict: boolean;
+  if (last && last.text === text && last.language === language) verdict = last.qualifies;
+  else if (last && !last.qualifies && last.language === language) {
+    const { prefix, suffix } = commonAffixes(last.text, text);
+    const from = text.lastIndexOf('\n', Math.max(0, prefix - MARGIN)) + 1;
+    const to = Math.min(text.length, text.length - suffix + MARGIN);
+    verdict = looksLikeRouteFile(text.slice(from, to), language);
+  } else verdict = looksLikeRouteFile(text, language);
+  verdicts.delete(uri);
+  verdicts.set(uri, { text, language, qualifies: verdict });
+  if (verdicts.size > MAX_VERDICTS) verdicts.delete(verdicts.keys().next().value as string);
+  return verdict;
 }
