@@ -105,13 +105,19 @@ export function isHttpLevel(level: Level): boolean {
   return !NON_HTTP.has(level.context) && level.context !== 'other';
 }
 
+/**
+ * Levels with at most this many entries answer lookups by scanning: most blocks (locations) hold a
+ * handful of directives, and three maps per block cost more memory than the scan costs time.
+ */
+const SCAN_LIMIT = 8;
+
 /** One block of the configuration (or a file's top), with its directives include-expanded. */
 export class Level {
   private list?: Entry[];
   private index?: Map<string, Entry[]>;
   private byDirective?: Map<NginxDirective, Entry>;
   private order?: Map<Entry, number>;
-  private readonly kids = new Map<NginxDirective, Level>();
+  private kids?: Map<NginxDirective, Level>;
 
   constructor(
     private readonly graph: ConfigGraph,
@@ -129,11 +135,14 @@ export class Level {
 
   /** The directives of this level in order, with `include`s replaced by what they include (the include entries stay too). */
   entries(): Entry[] {
-    this.list ??= this.graph.expand(this.source, this.file, this, this.chain, undefined);
+    // An exact-size copy: the pushed-to list keeps spare room (17 slots or more), for every block.
+    this.list ??= this.graph.expand(this.source, this.file, this, this.chain, undefined).slice();
     return this.list;
   }
 
   named(name: string): Entry[] {
+    const entries = this.entries();
+    if (entries.length <= SCAN_LIMIT) return entries.filter((e) => e.directive.name === name);
     if (!this.index) {
       this.index = new Map();
       for (const e of this.entries()) {
@@ -147,6 +156,8 @@ export class Level {
 
   /** The position of an entry among this level's entries. */
   orderOf(e: Entry): number {
+    const entries = this.entries();
+    if (entries.length <= SCAN_LIMIT) return entries.indexOf(e);
     if (!this.order) {
       this.order = new Map();
       this.entries().forEach((x, i) => this.order!.set(x, i));
@@ -155,6 +166,8 @@ export class Level {
   }
 
   entryOf(d: NginxDirective): Entry | undefined {
+    const entries = this.entries();
+    if (entries.length <= SCAN_LIMIT) return entries.find((e) => e.directive === d);
     if (!this.byDirective) {
       this.byDirective = new Map();
       for (const e of this.entries()) this.byDirective.set(e.directive, e);
@@ -164,6 +177,7 @@ export class Level {
 
   /** The level of a block directive written at this level. */
   child(d: NginxDirective): Level {
+    this.kids ??= new Map();
     let kid = this.kids.get(d);
     if (!kid) {
       const entry = this.entryOf(d);
