@@ -221,9 +221,16 @@ export function startServer(connection: Connection): void {
     }
   }
 
-  documents.onDidOpen((e) => void validate(e.document));
+  /** The version each document was validated at as it opened: onDidChangeContent fires for an open too. */
+  const openedAt = new Map<string, number>();
+  documents.onDidOpen((e) => {
+    openedAt.set(e.document.uri, e.document.version);
+    void validate(e.document);
+  });
   documents.onDidChangeContent((e) => {
-    scheduleValidation(e.document);
+    // The open itself was validated at once: a second, debounced run would only publish the same again.
+    if (openedAt.get(e.document.uri) !== e.document.version) scheduleValidation(e.document);
+    openedAt.delete(e.document.uri);
     revalidateRelated(e.document.uri);
   });
 
