@@ -69,13 +69,15 @@ export async function startCodeServer(opts: {
   /** Created fresh unless given (the UI test installs the .vsix into it first). */
   userDataDir?: string;
   extensionsDir?: string;
+  /** User settings on top of TEST_SETTINGS (written before start, so the extension starts with them). */
+  settings?: Record<string, unknown>;
 }): Promise<CodeServer> {
   const userDataDir = opts.userDataDir ?? path.join(opts.scratch, 'user-data');
   const extensionsDir = opts.extensionsDir ?? path.join(opts.scratch, 'extensions');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
   fs.mkdirSync(path.join(opts.scratch, 'home'), { recursive: true });
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(TEST_SETTINGS, null, 2));
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...TEST_SETTINGS, ...opts.settings }, null, 2));
 
   const args = [
     CODE_SERVER_BIN,

@@ -4,7 +4,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
+
+/** A rectangle in page (CSS pixel) coordinates, as playwright's `boundingBox()` and `clip` use. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 export class Workbench {
   private shot = 0;
@@ -47,15 +55,78 @@ export class Workbench {
     await this.page.locator(`.editor-group-container.active .tab.active[data-resource-name="${name}"]`).waitFor();
   }
 
-  /** Command palette (F1): type the title, wait for that exact command, Enter. */
-  async runCommand(title: string): Promise<void> {
+  /**
+   * Command palette (F1): type the title, wait until that command is the highlighted row, Enter.
+   * A command that opens a quick pick of its own names its title in `opensPick`: the widget then
+   * stays up with that title instead of closing.
+   */
+  async runCommand(title: string, opts: { opensPick?: string } = {}): Promise<void> {
     await this.page.keyboard.press('F1');
     await this.page.locator('.quick-input-widget input').waitFor();
     await this.page.keyboard.type(title, { delay: 10 });
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
-    await row.waitFor();
+    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first().waitFor();
+    await this.page.keyboard.press('Enter');
+    if (opts.opensPick) await this.page.locator('.quick-input-widget .quick-input-title', { hasText: opts.opensPick }).waitFor();
+    else await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /** In an open quick pick: type `query`, wait until a row showing `row` is highlighted, Enter. */
+  async pick(query: string, row: string | RegExp): Promise<void> {
+    await this.page.keyboard.type(query, { delay: 20 });
+    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: row }).first().waitFor();
     await this.page.keyboard.press('Enter');
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /** The tabs (in any group) whose label matches `label`. */
+  tabs(label: string | RegExp): Locator {
+    return this.page.locator('.tabs-container .tab', { hasText: label });
+  }
+
+  /** Closes the first tab labelled `label` with its close button (the × on the tab). */
+  async closeTab(label: string | RegExp): Promise<void> {
+    const tab = this.tabs(label).first();
+    await tab.hover();
+    await tab.locator('.codicon-close').click();
+    await tab.waitFor({ state: 'detached' });
+  }
+
+  /** The box of the first editor line containing `lineText` in the active editor, with the line numbers. */
+  async lineBox(lineText: string): Promise<Box> {
+    const box = await this.page.evaluate((lineText) => {
+      const editor = document.querySelector('.editor-group-container.active .monaco-editor') ?? document.querySelector('.monaco-editor');
+      const line = Array.from(editor?.querySelectorAll<HTMLElement>('.view-lines .view-line') ?? []).find((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes(lineText));
+      if (!editor || !line) return undefined;
+      const e = editor.getBoundingClientRect();
+      const l = line.getBoundingClientRect();
+      return { x: e.left, y: l.top, width: e.width, height: l.height };
+    }, lineText);
+    if (!box) throw new Error(`no line with "${lineText}" on screen; lines: ${JSON.stringify(await this.editorLines())}`);
+    return box;
+  }
+
+  /** Saves a crop of the page (`clip`, in page coordinates) as `file`. */
+  async screenshotClip(file: string, clip: Box): Promise<string> {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    await this.page.screenshot({ path: file, clip });
+    this.screenshots.push(file);
+    return file;
+  }
+
+  /**
+   * The smallest box holding all `boxes`, grown by `pad` (left and right) and `padY` (top and
+   * bottom; 0 by default, so a crop starting at an editor line shows no half of the line above),
+   * kept inside the viewport.
+   */
+  region(boxes: (Box | null | undefined)[], pad = 8, padY = 0): Box {
+    const shown = boxes.filter((b): b is Box => !!b);
+    if (!shown.length) throw new Error('region(): nothing on screen to crop to');
+    const viewport = this.page.viewportSize() ?? { width: 1280, height: 800 };
+    const left = Math.max(0, Math.floor(Math.min(...shown.map((b) => b.x)) - pad));
+    const top = Math.max(0, Math.floor(Math.min(...shown.map((b) => b.y)) - padY));
+    const right = Math.min(viewport.width, Math.ceil(Math.max(...shown.map((b) => b.x + b.width)) + pad));
+    const bottom = Math.min(viewport.height, Math.ceil(Math.max(...shown.map((b) => b.y + b.height)) + padY));
+    return { x: left, y: top, width: right - left, height: bottom - top };
   }
 
   /** Text of the visible lines of the active editor (Monaco renders spaces as U+00A0). */
@@ -126,6 +197,28 @@ export class Workbench {
         .map((h) => h.innerText)
         .join('\n'),
     );
+  }
+
+  /**
+   * The document of a webview: VS Code nests it in two iframes (the webview host page, then
+   * the frame holding the extension's HTML), so this is a frame whose parent is itself a
+   * frame. Waits for one whose body text matches `pattern`; returns it with its HTML.
+   */
+  async webviewDocument(pattern: RegExp, timeoutMs = 20_000): Promise<{ frame: Frame; text: string; html: string }> {
+    const main = this.page.mainFrame();
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const frame of this.page.frames()) {
+        const parent = frame.parentFrame();
+        if (!parent || parent === main) continue;
+        const text = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+        if (!pattern.test(text)) continue;
+        const html = await frame.content().catch(() => '');
+        if (html) return { frame, text, html };
+      }
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`no webview document shows ${pattern} (frames: ${this.page.frames().map((f) => f.url()).join(', ')})`);
   }
 
   /** The frame (webviews nest iframes) whose body text matches `pattern`, and that text. */
