@@ -4,7 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { OffsetEdit } from '../../types';
 import type { Condition, Guard, StatusSite, StatusToken } from './model';
-import { codeForPrefixedName, spellName, statusFromLiteral } from './statusNames';
+import { codeForName, codeForPrefixedName, spellName, statusFromLiteral } from './statusNames';
 import {
   absenceOf,
   comparisonOf,
@@ -253,6 +253,7 @@ export function extractGo(root: Node, text: string): Extracted {
     if (n.type === 'selector_expression') {
       const token = constantToken(n);
       if (token) statusTokens.push({ code: token.code, start: n.startIndex, end: n.endIndex });
+      else errorValue(n);
       continue;
     }
     const fn = n.childForFieldName('function');
@@ -280,6 +281,24 @@ export function extractGo(root: Node, text: string): Extracted {
         : undefined;
       add(v, `${field}()`, { anchor: n, headerEdit: line ? before(n, line) : undefined });
     }
+  }
+
+  /**
+   * echo's and fiber's predefined errors, `echo.ErrUnauthorized`, `fiber.ErrTooManyRequests`: a
+   * status everywhere (hover), and a response where it is returned (not in `errors.Is(err, ...)`).
+   */
+  function errorValue(n: Node) {
+    const operand = n.childForFieldName('operand')?.text;
+    if (operand !== 'echo' && operand !== 'fiber') return;
+    const field = n.childForFieldName('field');
+    const m = field ? /^Err([A-Z]\w+)$/.exec(field.text) : null;
+    const code = m ? codeForName(m[1]!) : undefined;
+    if (!field || !code) return;
+    statusTokens.push({ code, start: n.startIndex, end: n.endIndex });
+    const list = n.parent;
+    if (list?.type !== 'expression_list' || list.parent?.type !== 'return_statement') return;
+    const respell = replaceWith(field.startIndex, field.endIndex, (c) => `Err${spellName(c, 'PascalCase')}`);
+    sites.push(makeSite(n, code, `${operand}.${field.text}`, dialect, { respell }));
   }
 
   for (const s of sites) statusTokens.push({ code: s.code, start: s.start, end: s.end });
