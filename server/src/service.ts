@@ -187,6 +187,7 @@ export function createLanguageService(options: LanguageServiceOptions): Language
     docsHref,
     forget(uri) {
       cache.delete(uri);
+      for (const language of Object.values(languages)) language?.forget?.(uri);
     },
     partialAnalysis(document) {
       // Never starts an analysis: asked after a document closed, it must not bring it back into the cache.

@@ -106,6 +106,8 @@ export interface LanguageSupport<Parsed> {
   documentLinks?(parsed: Parsed, document: TextDocument): DocumentLinkTarget[];
   /** Reference facts of a directive by name, for hovers (optional). */
   directiveInfo?(name: string): DirectiveFacts | undefined;
+  /** Frees what the language keeps per document (route files: the last syntax tree) when it closes. */
+  forget?(uri: string): void;
 }
 
 export interface Settings {

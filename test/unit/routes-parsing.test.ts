@@ -140,3 +140,18 @@ describe('qualification across edits', () => {
     assert.deepEqual(file.sites.map((s) => s.code), [403]);
   });
 });
+
+describe('closing a document', () => {
+  it('frees its syntax tree', async () => {
+    const { cachedTreeCount } = await import('../../server/src/parsers/routes/incremental');
+    const { createLanguageService } = await import('../../server/src/service');
+    const { KnowledgeBase } = await import('../../server/src/kb/knowledgeBase');
+    const ls = createLanguageService({ kb: new KnowledgeBase([]) });
+    const { TextDocument } = await import('vscode-languageserver-textdocument');
+    const doc = TextDocument.create('file:///closing.js', 'javascript', 1, "const express = require('express');\nres.status(403);\n");
+    await ls.findings(doc);
+    const before = cachedTreeCount();
+    ls.forget(doc.uri);
+    assert.equal(cachedTreeCount(), before - 1);
+  });
+});

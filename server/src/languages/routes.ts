@@ -1,5 +1,5 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { parseRouteFile, type RouteFile } from '../parsers/routes';
+import { forgetRouteFile, parseRouteFile, type RouteFile } from '../parsers/routes';
 import { routesRules } from '../rules/routes';
 import type { LanguageSupport, SymbolAt } from '../types';
 
@@ -26,4 +26,5 @@ export const routesLanguage: LanguageSupport<RouteFile> = {
   rules: routesRules,
   commentPrefix: (document) => (document.languageId === 'python' || document.languageId === 'ruby' ? '#' : '//'),
   trailingComments: true,
+  forget: forgetRouteFile,
 };

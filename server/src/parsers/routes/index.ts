@@ -6,7 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { loadGrammar } from './grammars';
 import { forgetTree, parseWithReuse } from './incremental';
 import { emptyRouteFile, TRACKED_HEADERS, type HeaderMention, type RouteFile, type RouteLanguage, type StatusSite, type StatusToken, type TrackedHeader } from './model';
-import { grammarFor, qualifies } from './qualify';
+import { forgetVerdict, grammarFor, qualifies } from './qualify';
 import { dedupeSites, innermostScope, sortTokens, stringValue } from './syntax';
 import * as javascript from './javascript';
 import * as python from './python';
@@ -99,4 +99,8 @@ export async function parseRouteFile(uri: string, languageId: string, text: stri
   };
 }
 
-export { forgetTree } from './incremental';
+/** Drops what is kept for a closed document: its syntax tree and its route-file verdict. */
+export function forgetRouteFile(uri: string): void {
+  forgetTree(uri);
+  forgetVerdict(uri);
+}

@@ -69,7 +69,7 @@ export function looksLikeRouteFile(text: string, language: RouteLanguage): boole
 
 /** The last verdict per document, so an edit to a plain file only re-reads what changed. */
 const verdicts = new Map<string, { text: string; language: RouteLanguage; qualifies: boolean }>();
-const MAX_VERDICTS = 64;
+const MAX_VERDICTS = 32;
 /** Longer than any signal, so one that straddles the edit is still seen whole. */
 const MARGIN = 256;
 
@@ -92,4 +92,8 @@ export function qualifies(uri: string, text: string, language: RouteLanguage): b
   verdicts.set(uri, { text, language, qualifies: verdict });
   if (verdicts.size > MAX_VERDICTS) verdicts.delete(verdicts.keys().next().value as string);
   return verdict;
+}
+
+export function forgetVerdict(uri: string): void {
+  verdicts.delete(uri);
 }
