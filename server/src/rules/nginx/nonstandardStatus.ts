@@ -18,7 +18,8 @@ export const nonstandardStatus: Rule<NginxParsed> = {
         start: d.args[0]!.start,
         end: d.args[0]!.end,
         message:
-          `Clients get a status line "${code} " with no reason phrase and an empty body (measured for 600: N10b). HTTP status codes run from 100 to 599 (RFC 9110 §15), ` +
+          // The body is empty only when the return gives no text (N10b measured a bare `return 600`).
+          `Clients get a status line "${code} " with no reason phrase${d.args.length > 1 ? '' : ' and an empty body'} (measured for 600: N10b). HTTP status codes run from 100 to 599 (RFC 9110 §15), ` +
           'so clients, proxies and monitors cannot tell what this means; nginx -t does not complain.',
       });
     }

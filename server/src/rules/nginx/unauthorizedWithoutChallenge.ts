@@ -2,11 +2,24 @@ import type { Level } from '../../analysis/nginxConfig';
 import type { NginxDirective } from '../../parsers/nginx';
 import type { Rule } from '../../types';
 import { checkRequiredHeader } from './requiredHeader';
-import { authInScope, type NginxParsed } from './support';
+import type { NginxParsed } from './support';
 
-/** Locations used as auth_request subrequests: their 401 goes to nginx, which adds what it needs. */
+/**
+ * Locations used as auth_request subrequests. Their 401 does reach the client, but nginx takes the
+ * challenge from the subrequest's own WWW-Authenticate (an upstream's), not from add_header, so an
+ * add_header fix there would not help; such locations are left alone (see the rule page).
+ */
 function authSubrequestTargets(parsed: NginxParsed): Set<string> {
   return new Set(parsed.named('auth_request').map((d) => d.args[0]?.value ?? '').filter((v) => v && v !== 'off'));
+}
+
+/** The realm of the nearest enclosing `auth_basic` in the same file, if any (not `off`). */
+function authBasicRealm(d: NginxDirective): string | undefined {
+  for (let block = d.parent; block; block = block.parent) {
+    const auth = block.block?.children.find((c) => c.name === 'auth_basic');
+    if (auth) return auth.args[0]?.value === 'off' ? undefined : (auth.args[0]?.value ?? undefined);
+  }
+  return undefined;
 }
 
 function enclosingLocationPath(level: Level): string | undefined {
@@ -32,13 +45,17 @@ export const unauthorizedWithoutChallenge: Rule<NginxParsed> = {
         headerOnServerOk: false,
         display: 'WWW-Authenticate',
         exempt(level: Level) {
-          if (authInScope(level)) return true;
+          // No exemption for auth_basic in scope: `return` runs in the rewrite phase, before
+          // auth_basic, so this 401 goes out without its challenge (conformance: C-nginx-return-401-before-auth-basic).
           targets ??= authSubrequestTargets(context.parsed);
           const path = enclosingLocationPath(level);
           return !!path && targets.has(path);
         },
         headerLine(d: NginxDirective) {
-          // Basic when the condition looks at Basic credentials; otherwise a token scheme.
+          // auth_basic in scope: repeat its realm. Basic when the condition looks at Basic
+          // credentials; otherwise a token scheme.
+          const realm = authBasicRealm(d);
+          if (realm !== undefined) return `WWW-Authenticate 'Basic realm="${realm.replace(/["'\\]/g, '')}"' always`;
           const cond = d.parent?.name === 'if' ? d.parent.args.map((a) => a.value).join(' ') : '';
           return /basic/i.test(cond) ? `WWW-Authenticate 'Basic realm="restricted"' always` : `WWW-Authenticate 'Bearer realm="restricted"' always`;
         },
