@@ -23,8 +23,11 @@ const ROUTE_LANGUAGE: Record<string, string> = {
   '.ts': 'typescript', '.mts': 'typescript', '.cts': 'typescript', '.tsx': 'typescriptreact',
   '.py': 'python', '.php': 'php', '.rb': 'ruby', '.go': 'go',
 };
-/** Names that may hold a config without saying which (checked by content). */
-const MAYBE_CONFIG = /(\.conf(\.(in|sample|template|dist|example))?|\.htaccess|htaccess\.txt|_location_override|\.vhost|^default)$/i;
+/**
+ * Names that may hold a config without saying which (checked by content): config-like endings,
+ * names that mention a server, and files with no extension at all (Debian's sites-*, `default`).
+ */
+const MAYBE_CONFIG = /(\.conf(\.[\w-]+)?|htaccess(\.txt)?|_location_override|\.vhost|\.types|_params|\.example(-apache)?|\.rules)$|nginx|apache|httpd|^[^.]+$/i;
 
 export function languageIdFor(file: string, family: Family): string {
   if (family === 'nginx') return 'nginx';

@@ -1,4 +1,10 @@
 import type { Family } from '../types';
+import { apacheDirective } from '../analysis/apacheDirectives';
+
+/** Any directive of Apache's reference (719 of them), plus mod_php's settings. */
+function isApacheDirectiveName(word: string): boolean {
+  return !!word && (/^php_(value|flag|admin_value|admin_flag)$/i.test(word) || apacheDirective(word) !== undefined);
+}
 
 /** Language ids that editors send for nginx, Apache and route-file languages. */
 const NGINX_IDS = new Set(['nginx', 'NGINX']);
@@ -40,7 +46,7 @@ export function sniffFamily(text: string): 'nginx' | 'apache' | undefined {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     if (/^<\/?(VirtualHost|Directory|DirectoryMatch|IfModule|IfDefine|Files|FilesMatch|Location|LocationMatch|Limit|LimitExcept|RequireAll|RequireAny|RequireNone|If|ElseIf|Else)\b/i.test(line)) apache += 3;
-    else if (/^(RewriteEngine|RewriteRule|RewriteCond|RewriteBase|AllowOverride|DocumentRoot|ErrorDocument|LoadModule|Options|Require|Order|Deny|Allow|Satisfy|Header|SetEnvIf|AddType|AddHandler|DirectoryIndex|ServerName|ServerAlias|ServerRoot|Listen|AuthType|AuthName|AuthUserFile|ExpiresActive|ExpiresByType|Redirect|RedirectMatch|Alias|ScriptAlias|php_value|php_flag)\s/i.test(line) && !/;\s*$/.test(line)) apache += 1;
+    else if (!/;\s*$/.test(line) && isApacheDirectiveName(/^[A-Za-z_][\w]*/.exec(line)?.[0] ?? '')) apache += 1;
     else if (/^(server|location|http|events|upstream|map|geo|types|if|limit_except|stream)\b[^;{]*\{\s*(#.*)?$/.test(line)) nginx += 3;
     else if (/^[a-z_][a-z0-9_]*\s[^;]*;\s*(#.*)?$/.test(line) || /^[a-z_][a-z0-9_]*;\s*$/.test(line)) nginx += 1;
   }
