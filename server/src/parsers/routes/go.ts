@@ -5,20 +5,21 @@ import type { Node } from 'web-tree-sitter';
 import type { OffsetEdit } from '../../types';
 import type { Condition, Guard, StatusSite, StatusToken } from './model';
 import { codeForName, codeForPrefixedName, spellName, statusFromLiteral } from './statusNames';
+import { nestedIfExitGuards, rightOperandGuards, switchMethodGuards, twoWayGuards, type NestedIfGrammar } from './branchGuards';
 import {
-  absenceOf,
-  comparisonOf,
-  fieldOf,
+  compareWithLiteral,
   HTTP_METHODS,
   insertStatementBefore,
-  isMethodChain,
   kids,
+  logicalCondition,
+  logicalKind,
   makeSite,
   replaceWith,
   stringValue,
   tokens,
   truthOf,
   type Dialect,
+  type LiteralSyntax,
   type SiteOptions,
 } from './syntax';
 
@@ -92,16 +93,10 @@ export function condition(node: Node): Condition {
       const left = n.childForFieldName('left');
       const right = n.childForFieldName('right');
       if (!left || !right) return { kind: 'other' };
-      if (op === '&&' || op === '||') {
-        const kind = op === '&&' ? 'and' : 'or';
-        const args = [left, right].flatMap((side) => {
-          const c = condition(side);
-          return c.kind === kind ? c.args : [c];
-        });
-        return { kind, args };
-      }
+      const kind = logicalKind(op);
+      if (kind) return logicalCondition(kind, [left, right], condition);
       if (op !== '==' && op !== '!=') return { kind: 'other' };
-      const c = compare(unwrap(left), unwrap(right));
+      const c = compareWithLiteral(unwrap(left), unwrap(right), LITERALS);
       return op === '==' ? c : { kind: 'not', arg: c };
     }
     case 'call_expression':
@@ -114,18 +109,12 @@ export function condition(node: Node): Condition {
   }
 }
 
-function compare(left: Node, right: Node): Condition {
-  for (const [lit, other] of [[left, right], [right, left]] as const) {
-    if (lit.type === 'nil' || lit.type === 'false' || goString(lit) === '') return absenceOf(names(other));
-    const m = methodName(lit);
-    if (m && isMethodChain(names(other))) return { kind: 'method', methods: [m] };
-    if (goString(lit) !== undefined) {
-      const truth = truthOf(names(other));
-      return truth.kind === 'permission' ? truth : { kind: 'other' };
-    }
-  }
-  return comparisonOf(names(left), names(right));
-}
+const LITERALS: LiteralSyntax = {
+  names,
+  isAbsent: (n) => n.type === 'nil' || n.type === 'false' || goString(n) === '',
+  stringOf: goString,
+  methodOf: methodName,
+};
 
 /** Whether a block always leaves the function: return or panic. */
 function exits(block: Node | null | undefined): boolean {
@@ -138,32 +127,20 @@ function exits(block: Node | null | undefined): boolean {
   return call?.type === 'call_expression' && call.childForFieldName('function')?.text === 'panic';
 }
 
+// `else if` puts the next if straight in the alternative.
+const IF_CHAIN: NestedIfGrammar = { ifTypes: new Set(['if_statement']), consequenceField: 'consequence', nextIf: (alternative) => alternative };
+
 const dialect: Dialect = {
   handlerTypes: HANDLERS,
   // fiber's limiter sets Retry-After itself before it calls the `LimitReached` handler.
   headersFromAncestors: (chain) => (chain.some((n) => n.type === 'keyed_element' && kids(n)[0]?.text === 'LimitReached') ? ['retry-after'] : []),
-  exitGuards(statement) {
-    const guards: Guard[] = [];
-    for (let s: Node | null | undefined = statement; s?.type === 'if_statement'; s = s.childForFieldName('alternative')) {
-      const cond = s.childForFieldName('condition');
-      if (cond && exits(s.childForFieldName('consequence'))) guards.push({ condition: condition(cond), holds: false });
-    }
-    return guards;
-  },
+  exitGuards: (statement) => nestedIfExitGuards(statement, IF_CHAIN, exits, condition),
   guardsAt(parent, child): Guard[] {
     switch (parent.type) {
-      case 'if_statement': {
-        const cond = parent.childForFieldName('condition');
-        const field = fieldOf(parent, child);
-        if (!cond || (field !== 'consequence' && field !== 'alternative')) return [];
-        return [{ condition: condition(cond), holds: field === 'consequence' }];
-      }
-      case 'binary_expression': {
-        const op = parent.childForFieldName('operator')?.type;
-        const left = parent.childForFieldName('left');
-        if (!left || fieldOf(parent, child) !== 'right' || (op !== '&&' && op !== '||')) return [];
-        return [{ condition: condition(left), holds: op === '&&' }];
-      }
+      case 'if_statement':
+        return twoWayGuards(parent, child, condition);
+      case 'binary_expression':
+        return rightOperandGuards(parent, child, logicalKind(parent.childForFieldName('operator')?.type), condition);
       case 'expression_case':
       case 'default_case':
         return switchGuard(parent);
@@ -176,11 +153,8 @@ const dialect: Dialect = {
 function switchGuard(clause: Node): Guard[] {
   const statement = clause.parent;
   if (!statement || statement.type !== 'expression_switch_statement') return [];
-  if (!isMethodChain(names(statement.childForFieldName('value')))) return [];
   const methodsOf = (c: Node) => kids(c.childForFieldName('value')).map(methodName).filter((m): m is string => !!m);
-  if (clause.type === 'expression_case') return [{ condition: { kind: 'method', methods: methodsOf(clause) }, holds: true }];
-  const all = kids(statement).filter((c) => c.type === 'expression_case').flatMap(methodsOf);
-  return [{ condition: { kind: 'method', methods: all }, holds: false }];
+  return switchMethodGuards(clause, statement.childForFieldName('value'), 'expression_case', methodsOf, names);
 }
 
 interface StatusValue {

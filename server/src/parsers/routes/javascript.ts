@@ -7,20 +7,21 @@ import type { Node } from 'web-tree-sitter';
 import type { OffsetEdit } from '../../types';
 import type { Condition, Guard, StatusSite, StatusToken, TrackedHeader } from './model';
 import { codeForName, spellName, statusFromLiteral } from './statusNames';
+import { nestedIfExitGuards, rightOperandGuards, switchMethodGuards, twoWayGuards, type NestedIfGrammar } from './branchGuards';
 import {
-  absenceOf,
-  comparisonOf,
-  fieldOf,
+  compareWithLiteral,
   HTTP_METHODS,
   insertStatementBefore,
-  isMethodChain,
   kids,
+  logicalCondition,
+  logicalKind,
   makeSite,
   replaceWith,
   stringValue,
   tokens,
   truthOf,
   type Dialect,
+  type LiteralSyntax,
   type SiteOptions,
 } from './syntax';
 
@@ -89,18 +90,11 @@ export function condition(node: Node): Condition {
       const left = n.childForFieldName('left');
       const right = n.childForFieldName('right');
       if (!left || !right) return { kind: 'other' };
-      if (op === '&&' || op === '||') {
-        const kind = op === '&&' ? 'and' : 'or';
-        // Flatten `a && b && c` into one list.
-        const args = [left, right].flatMap((side) => {
-          const c = condition(side);
-          return c.kind === kind ? c.args : [c];
-        });
-        return { kind, args };
-      }
+      const kind = logicalKind(op);
+      if (kind) return logicalCondition(kind, [left, right], condition);
       if (!['==', '===', '!=', '!=='].includes(op)) return { kind: 'other' };
       const negated = op.startsWith('!');
-      const c = compare(unwrap(left), unwrap(right));
+      const c = compareWithLiteral(unwrap(left), unwrap(right), LITERALS);
       return negated ? { kind: 'not', arg: c } : c;
     }
     case 'call_expression':
@@ -113,21 +107,7 @@ export function condition(node: Node): Condition {
   }
 }
 
-/** `a == b`, before any negation. */
-function compare(left: Node, right: Node): Condition {
-  for (const [lit, other] of [[left, right], [right, left]] as const) {
-    if (isLiteralAbsent(lit)) return absenceOf(names(other));
-    const s = stringLiteral(lit);
-    if (s !== undefined) {
-      const chain = names(other);
-      if (isMethodChain(chain) && HTTP_METHODS.has(s.toUpperCase())) return { kind: 'method', methods: [s.toUpperCase()] };
-      // `user.role === 'admin'`: a literal compared with a permission name.
-      const truth = truthOf(chain);
-      return truth.kind === 'permission' ? truth : { kind: 'other' };
-    }
-  }
-  return comparisonOf(names(left), names(right));
-}
+const LITERALS: LiteralSyntax = { names, isAbsent: isLiteralAbsent, stringOf: stringLiteral };
 
 /** Whether a statement always leaves the function (return, throw, or an if whose branches all do). */
 function exits(statement: Node | null | undefined): boolean {
@@ -147,37 +127,21 @@ function exits(statement: Node | null | undefined): boolean {
   }
 }
 
+// `else if` is an else clause holding the next if.
+const IF_CHAIN: NestedIfGrammar = { ifTypes: new Set(['if_statement']), consequenceField: 'consequence', nextIf: (alternative) => kids(alternative)[0] };
+
 const dialect: Dialect = {
   handlerTypes: HANDLERS,
   // express-rate-limit sets Retry-After itself before it calls the `handler` option.
   headersFromAncestors: (chain) => (inRateLimitHandler(chain) ? ['retry-after'] : []),
-  exitGuards(statement) {
-    const guards: Guard[] = [];
-    // `if (a) return; else if (b) return;`: after it, every branch that exits was not taken.
-    for (let s: Node | undefined = statement; s?.type === 'if_statement'; ) {
-      const cond = s.childForFieldName('condition');
-      if (cond && exits(s.childForFieldName('consequence'))) guards.push({ condition: condition(cond), holds: false });
-      const alternative = s.childForFieldName('alternative');
-      s = alternative ? kids(alternative)[0] : undefined;
-    }
-    return guards;
-  },
+  exitGuards: (statement) => nestedIfExitGuards(statement, IF_CHAIN, exits, condition),
   guardsAt(parent, child): Guard[] {
     switch (parent.type) {
       case 'if_statement':
-      case 'ternary_expression': {
-        const field = fieldOf(parent, child);
-        const cond = parent.childForFieldName('condition');
-        if (!cond || (field !== 'consequence' && field !== 'alternative')) return [];
-        return [{ condition: condition(cond), holds: field === 'consequence' }];
-      }
-      case 'binary_expression': {
-        // `!req.user && res.status(401)` runs the right side only when the left holds.
-        const op = parent.childForFieldName('operator')?.type;
-        const left = parent.childForFieldName('left');
-        if (!left || fieldOf(parent, child) !== 'right' || (op !== '&&' && op !== '||')) return [];
-        return [{ condition: condition(left), holds: op === '&&' }];
-      }
+      case 'ternary_expression':
+        return twoWayGuards(parent, child, condition);
+      case 'binary_expression':
+        return rightOperandGuards(parent, child, logicalKind(parent.childForFieldName('operator')?.type), condition);
       case 'switch_case':
       case 'switch_default':
         return switchGuard(parent);
@@ -191,15 +155,12 @@ const dialect: Dialect = {
 function switchGuard(clause: Node): Guard[] {
   const statement = clause.parent?.parent;
   if (!statement || statement.type !== 'switch_statement') return [];
-  if (!isMethodChain(names(statement.childForFieldName('value')))) return [];
   const methodsOf = (c: Node) => {
     const v = c.childForFieldName('value');
     const s = v ? stringLiteral(v) : undefined;
     return s && HTTP_METHODS.has(s.toUpperCase()) ? [s.toUpperCase()] : [];
   };
-  if (clause.type === 'switch_case') return [{ condition: { kind: 'method', methods: methodsOf(clause) }, holds: true }];
-  const all = kids(clause.parent).filter((c) => c.type === 'switch_case').flatMap(methodsOf);
-  return [{ condition: { kind: 'method', methods: all }, holds: false }];
+  return switchMethodGuards(clause, statement.childForFieldName('value'), 'switch_case', methodsOf, names);
 }
 
 // ---- Status values ----------------------------------------------------------------------

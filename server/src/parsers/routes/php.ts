@@ -5,19 +5,21 @@ import type { Node } from 'web-tree-sitter';
 import type { OffsetEdit } from '../../types';
 import type { Condition, Guard, StatusSite, StatusToken, TrackedHeader } from './model';
 import { codeForPrefixedName, spellName, statusFromLiteral } from './statusNames';
+import { ifChainExitGuards, ifChainGuards, rightOperandGuards, twoWayGuards, type IfChainGrammar } from './branchGuards';
 import {
   absenceOf,
-  comparisonOf,
-  fieldOf,
+  compareWithLiteral,
   HTTP_METHODS,
   insertStatementBefore,
-  isMethodChain,
   kids,
+  logicalCondition,
+  logicalKind,
   makeSite,
   replaceWith,
   tokens,
   truthOf,
   type Dialect,
+  type LiteralSyntax,
   type SiteOptions,
 } from './syntax';
 
@@ -90,16 +92,10 @@ export function condition(node: Node): Condition {
       const left = n.childForFieldName('left');
       const right = n.childForFieldName('right');
       if (!left || !right) return { kind: 'other' };
-      if (['&&', 'and', '||', 'or'].includes(op)) {
-        const kind = op === '&&' || op === 'and' ? 'and' : 'or';
-        const args = [left, right].flatMap((side) => {
-          const c = condition(side);
-          return c.kind === kind ? c.args : [c];
-        });
-        return { kind, args };
-      }
+      const kind = logicalKind(op);
+      if (kind) return logicalCondition(kind, [left, right], condition);
       if (!['==', '===', '!=', '!==', '<>'].includes(op)) return { kind: 'other' };
-      const c = compare(unwrap(left), unwrap(right));
+      const c = compareWithLiteral(unwrap(left), unwrap(right), LITERALS);
       return op === '==' || op === '===' ? c : { kind: 'not', arg: c };
     }
     case 'function_call_expression': {
@@ -137,18 +133,7 @@ export function condition(node: Node): Condition {
   }
 }
 
-function compare(left: Node, right: Node): Condition {
-  for (const [lit, other] of [[left, right], [right, left]] as const) {
-    if (isAbsentLiteral(lit)) return absenceOf(names(other));
-    const s = phpString(lit);
-    if (s !== undefined) {
-      if (isMethodChain(names(other)) && HTTP_METHODS.has(s.toUpperCase())) return { kind: 'method', methods: [s.toUpperCase()] };
-      const truth = truthOf(names(other));
-      return truth.kind === 'permission' ? truth : { kind: 'other' };
-    }
-  }
-  return comparisonOf(names(left), names(right));
-}
+const LITERALS: LiteralSyntax = { names, isAbsent: isAbsentLiteral, stringOf: phpString };
 
 /** Whether a statement always leaves the function: return, throw, abort(). */
 function exits(statement: Node | null | undefined): boolean {
@@ -161,43 +146,20 @@ function exits(statement: Node | null | undefined): boolean {
   return e?.type === 'function_call_expression' && names(e.childForFieldName('function')).pop() === 'abort';
 }
 
+const IF_CHAIN: IfChainGrammar = { ifType: 'if_statement', elseIfType: 'else_if_clause', bodyField: 'body', alternativeField: 'alternative' };
+
 const dialect: Dialect = {
   handlerTypes: HANDLERS,
-  exitGuards(statement) {
-    if (statement.type !== 'if_statement') return [];
-    const branches = [statement, ...kids(statement).filter((c) => c.type === 'else_if_clause')];
-    return branches
-      .filter((b) => exits(b.childForFieldName('body')))
-      .map((b) => b.childForFieldName('condition'))
-      .filter((c): c is Node => !!c)
-      .map((c) => ({ condition: condition(c), holds: false }));
-  },
+  exitGuards: (statement) => ifChainExitGuards(statement, IF_CHAIN, exits, condition),
   guardsAt(parent, child): Guard[] {
     switch (parent.type) {
       case 'if_statement':
-      case 'else_if_clause': {
-        const cond = parent.childForFieldName('condition');
-        if (!cond) return [];
-        const field = fieldOf(parent, child);
-        if (field === 'body') return [{ condition: condition(cond), holds: true }];
-        if (field !== 'alternative') return [];
-        const earlier = kids(parent).filter((c) => c.type === 'else_if_clause' && c.startIndex < child.startIndex);
-        return [cond, ...earlier.map((e) => e.childForFieldName('condition'))]
-          .filter((c): c is Node => !!c)
-          .map((c) => ({ condition: condition(c), holds: false }));
-      }
-      case 'conditional_expression': {
-        const cond = parent.childForFieldName('condition');
-        const field = fieldOf(parent, child);
-        if (!cond || (field !== 'body' && field !== 'alternative')) return [];
-        return [{ condition: condition(cond), holds: field === 'body' }];
-      }
-      case 'binary_expression': {
-        const op = (parent.childForFieldName('operator')?.type ?? '').toLowerCase();
-        const left = parent.childForFieldName('left');
-        if (!left || fieldOf(parent, child) !== 'right' || !['&&', 'and', '||', 'or'].includes(op)) return [];
-        return [{ condition: condition(left), holds: op === '&&' || op === 'and' }];
-      }
+      case 'else_if_clause':
+        return ifChainGuards(parent, child, IF_CHAIN, condition);
+      case 'conditional_expression':
+        return twoWayGuards(parent, child, condition, 'body', 'alternative');
+      case 'binary_expression':
+        return rightOperandGuards(parent, child, logicalKind((parent.childForFieldName('operator')?.type ?? '').toLowerCase()), condition);
       default:
         return [];
     }

@@ -5,20 +5,21 @@ import type { Node } from 'web-tree-sitter';
 import type { OffsetEdit } from '../../types';
 import type { Condition, Guard, StatusSite, StatusToken, TrackedHeader } from './model';
 import { codeForName, codeForPrefixedName, spellName, statusFromLiteral } from './statusNames';
+import { ifChainExitGuards, ifChainGuards, rightOperandGuards, type IfChainGrammar } from './branchGuards';
 import {
-  absenceOf,
-  comparisonOf,
-  fieldOf,
+  compareWithLiteral,
   HTTP_METHODS,
   insertStatementBefore,
   isMethodChain,
   kids,
+  logicalCondition,
   makeSite,
   replaceWith,
   stringValue,
   tokens,
   truthOf,
   type Dialect,
+  type LiteralSyntax,
   type SiteOptions,
 } from './syntax';
 
@@ -79,15 +80,8 @@ export function condition(node: Node): Condition {
   switch (n.type) {
     case 'not_operator':
       return { kind: 'not', arg: condition(n.childForFieldName('argument')!) };
-    case 'boolean_operator': {
-      const kind = tokens(n).includes('and') ? 'and' : 'or';
-      const args = [n.childForFieldName('left'), n.childForFieldName('right')].flatMap((side) => {
-        if (!side) return [];
-        const c = condition(side);
-        return c.kind === kind ? c.args : [c];
-      });
-      return { kind, args };
-    }
+    case 'boolean_operator':
+      return logicalCondition(tokens(n).includes('and') ? 'and' : 'or', [n.childForFieldName('left'), n.childForFieldName('right')], condition);
     case 'comparison_operator': {
       const operands = kids(n);
       const ops = tokens(n);
@@ -121,17 +115,15 @@ function compare(left: Node, right: Node, membership: boolean): Condition {
     }
     return { kind: 'other' };
   }
-  for (const [lit, other] of [[left, right], [right, left]] as const) {
-    if (isAbsentLiteral(lit)) return absenceOf(names(other));
-    if (lit.type === 'string') {
-      const s = stringValue(lit)?.toUpperCase() ?? '';
-      if (isMethodChain(names(other)) && HTTP_METHODS.has(s)) return { kind: 'method', methods: [s] };
-      const truth = truthOf(names(other));
-      return truth.kind === 'permission' ? truth : { kind: 'other' };
-    }
-  }
-  return comparisonOf(names(left), names(right));
+  return compareWithLiteral(left, right, LITERALS);
 }
+
+const LITERALS: LiteralSyntax = {
+  names,
+  isAbsent: isAbsentLiteral,
+  // A string that interpolates (f-string) still counts: never a method, but a permission test beside a permission name.
+  stringOf: (n) => (n.type === 'string' ? (stringValue(n) ?? '') : undefined),
+};
 
 /** Whether a block always leaves the function: return, raise, or Flask's abort(). */
 function exits(block: Node | null | undefined): boolean {
@@ -142,32 +134,16 @@ function exits(block: Node | null | undefined): boolean {
   return call?.type === 'call' && names(call.childForFieldName('function')).pop() === 'abort';
 }
 
+const IF_CHAIN: IfChainGrammar = { ifType: 'if_statement', elseIfType: 'elif_clause', bodyField: 'consequence', alternativeField: 'alternative' };
+
 const dialect: Dialect = {
   handlerTypes: HANDLERS,
-  exitGuards(statement) {
-    if (statement.type !== 'if_statement') return [];
-    const branches = [statement, ...kids(statement).filter((c) => c.type === 'elif_clause')];
-    return branches
-      .filter((b) => exits(b.childForFieldName('consequence')))
-      .map((b) => b.childForFieldName('condition'))
-      .filter((c): c is Node => !!c)
-      .map((c) => ({ condition: condition(c), holds: false }));
-  },
+  exitGuards: (statement) => ifChainExitGuards(statement, IF_CHAIN, exits, condition),
   guardsAt(parent, child): Guard[] {
     switch (parent.type) {
       case 'if_statement':
-      case 'elif_clause': {
-        const cond = parent.childForFieldName('condition');
-        if (!cond) return [];
-        const field = fieldOf(parent, child);
-        if (field === 'consequence') return [{ condition: condition(cond), holds: true }];
-        if (field !== 'alternative') return [];
-        // An elif or else runs only when the if and every earlier elif were false.
-        const earlier = kids(parent).filter((c) => c.type === 'elif_clause' && c.startIndex < child.startIndex);
-        return [cond, ...earlier.map((e) => e.childForFieldName('condition'))]
-          .filter((c): c is Node => !!c)
-          .map((c) => ({ condition: condition(c), holds: false }));
-      }
+      case 'elif_clause':
+        return ifChainGuards(parent, child, IF_CHAIN, condition);
       case 'conditional_expression': {
         // `a if cond else b`
         const [consequence, cond, alternative] = kids(parent);
@@ -176,11 +152,8 @@ const dialect: Dialect = {
         if (alternative?.id === child.id) return [{ condition: condition(cond), holds: false }];
         return [];
       }
-      case 'boolean_operator': {
-        const left = parent.childForFieldName('left');
-        if (!left || fieldOf(parent, child) !== 'right') return [];
-        return [{ condition: condition(left), holds: tokens(parent).includes('and') }];
-      }
+      case 'boolean_operator':
+        return rightOperandGuards(parent, child, tokens(parent).includes('and') ? 'and' : 'or', condition);
       default:
         return [];
     }

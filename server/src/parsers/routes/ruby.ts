@@ -6,20 +6,22 @@ import type { Node } from 'web-tree-sitter';
 import type { OffsetEdit } from '../../types';
 import type { Condition, Guard, StatusSite, StatusToken } from './model';
 import { codeForName, spellName, statusFromLiteral } from './statusNames';
+import { nestedIfExitGuards, type NestedIfGrammar } from './branchGuards';
 import {
   absenceOf,
-  comparisonOf,
+  compareWithLiteral,
   fieldOf,
-  HTTP_METHODS,
   insertStatementBefore,
-  isMethodChain,
   kids,
+  logicalCondition,
+  logicalKind,
   makeSite,
   replaceWith,
   stringValue,
   tokens,
   truthOf,
   type Dialect,
+  type LiteralSyntax,
   type SiteOptions,
 } from './syntax';
 
@@ -85,16 +87,10 @@ export function condition(node: Node): Condition {
       const left = n.childForFieldName('left');
       const right = n.childForFieldName('right');
       if (!left || !right) return { kind: 'other' };
-      if (['&&', 'and', '||', 'or'].includes(op)) {
-        const kind = op === '&&' || op === 'and' ? 'and' : 'or';
-        const args = [left, right].flatMap((side) => {
-          const c = condition(side);
-          return c.kind === kind ? c.args : [c];
-        });
-        return { kind, args };
-      }
+      const kind = logicalKind(op);
+      if (kind) return logicalCondition(kind, [left, right], condition);
       if (op !== '==' && op !== '!=') return { kind: 'other' };
-      const c = compare(unwrap(left), unwrap(right));
+      const c = compareWithLiteral(unwrap(left), unwrap(right), LITERALS);
       return op === '==' ? c : { kind: 'not', arg: c };
     }
     case 'call': {
@@ -115,18 +111,7 @@ export function condition(node: Node): Condition {
   }
 }
 
-function compare(left: Node, right: Node): Condition {
-  for (const [lit, other] of [[left, right], [right, left]] as const) {
-    if (isAbsentLiteral(lit)) return absenceOf(names(other));
-    const s = lit.type === 'string' ? stringValue(lit) : symbolName(lit);
-    if (s !== undefined) {
-      if (isMethodChain(names(other)) && HTTP_METHODS.has(s.toUpperCase())) return { kind: 'method', methods: [s.toUpperCase()] };
-      const truth = truthOf(names(other));
-      return truth.kind === 'permission' ? truth : { kind: 'other' };
-    }
-  }
-  return comparisonOf(names(left), names(right));
-}
+const LITERALS: LiteralSyntax = { names, isAbsent: isAbsentLiteral, stringOf: (n) => (n.type === 'string' ? stringValue(n) : symbolName(n)) };
 
 /** Whether a statement leaves the method: `return`, `raise`, `redirect_to ... and return`. */
 function exits(statement: Node | null | undefined): boolean {
@@ -137,6 +122,9 @@ function exits(statement: Node | null | undefined): boolean {
   if (statement.type === 'binary' && /^(and|&&)$/.test(statement.childForFieldName('operator')?.type ?? '')) return exits(statement.childForFieldName('right'));
   return false;
 }
+
+// `elsif` is its own node in the alternative, with the if's fields.
+const IF_CHAIN: NestedIfGrammar = { ifTypes: new Set(['if', 'elsif']), consequenceField: 'consequence', nextIf: (alternative) => alternative };
 
 const dialect: Dialect = {
   handlerTypes: HANDLERS,
@@ -150,14 +138,8 @@ const dialect: Dialect = {
         return exits(statement.childForFieldName('body')) ? [{ condition: condition(cond), holds: statement.type === 'unless_modifier' }] : [];
       case 'unless':
         return exits(statement.childForFieldName('consequence')) ? [{ condition: condition(cond), holds: true }] : [];
-      case 'if': {
-        const guards: Guard[] = [];
-        for (let s: Node | null | undefined = statement; s && (s.type === 'if' || s.type === 'elsif'); s = s.childForFieldName('alternative')) {
-          const c = s.childForFieldName('condition');
-          if (c && exits(s.childForFieldName('consequence'))) guards.push({ condition: condition(c), holds: false });
-        }
-        return guards;
-      }
+      case 'if':
+        return nestedIfExitGuards(statement, IF_CHAIN, exits, condition);
       default:
         return [];
     }

@@ -222,6 +222,54 @@ export function isMethodChain(names: string[]): boolean {
   return !!last && /^(method|request_method|requestmethod|getmethod|ismethod)$/i.test(last);
 }
 
+/** A dialect's reading of one condition node. */
+export type ConditionOf = (node: Node) => Condition;
+
+/** `&&`/`and` → and, `||`/`or` → or; any other operator → undefined. */
+export function logicalKind(operator: string | undefined): 'and' | 'or' | undefined {
+  if (operator === '&&' || operator === 'and') return 'and';
+  if (operator === '||' || operator === 'or') return 'or';
+  return undefined;
+}
+
+/** `a && b && c` as one `and` of three (the grammars nest it as `(a && b) && c`). */
+export function logicalCondition(kind: 'and' | 'or', sides: (Node | null)[], condition: ConditionOf): Condition {
+  const args = sides.flatMap((side) => {
+    if (!side) return [];
+    const c = condition(side);
+    return c.kind === kind ? c.args : [c];
+  });
+  return { kind, args };
+}
+
+/** How a language spells the literals that `compareWithLiteral` looks for. */
+export interface LiteralSyntax {
+  names(node: Node): string[];
+  /** `null`, `nil`, `false`, `''`: comparing with it tests absence. */
+  isAbsent(literal: Node): boolean;
+  /** The text of a string literal (or symbol); undefined when the node is not one. */
+  stringOf(literal: Node): string | undefined;
+  /** The method a literal names; by default a string that is an HTTP method. Go adds `http.MethodPost`. */
+  methodOf?(literal: Node): string | undefined;
+}
+
+/** `a == b`, before any negation: a literal on either side decides, else both sides' names do. */
+export function compareWithLiteral(left: Node, right: Node, syntax: LiteralSyntax): Condition {
+  const { names } = syntax;
+  for (const [lit, other] of [[left, right], [right, left]] as const) {
+    if (syntax.isAbsent(lit)) return absenceOf(names(other));
+    const s = syntax.stringOf(lit);
+    const method = syntax.methodOf ? syntax.methodOf(lit) : s !== undefined && HTTP_METHODS.has(s.toUpperCase()) ? s.toUpperCase() : undefined;
+    if (method && isMethodChain(names(other))) return { kind: 'method', methods: [method] };
+    if (s !== undefined) {
+      // `user.role === 'admin'`: a literal compared with a permission name.
+      const truth = truthOf(names(other));
+      return truth.kind === 'permission' ? truth : { kind: 'other' };
+    }
+  }
+  return comparisonOf(names(left), names(right));
+}
+
 // ---- Evaluating guards ------------------------------------------------------------------
 
 /** Whether the condition, when it has the truth value `holds`, says nobody is signed in. */
