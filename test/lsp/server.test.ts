@@ -104,3 +104,33 @@ describe('language server: configs that depend on each other', () => {
     }
   });
 });
+
+describe('language server: team knowledge folders', () => {
+  it('a broken page in statuslens.knowledgeBase.paths becomes a diagnostic on that file, and a good one overrides the hover', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { pathToFileURL } = await import('node:url');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-teamkb-'));
+    fs.mkdirSync(path.join(dir, 'status'));
+    fs.writeFileSync(path.join(dir, 'status', '403.md'), '---\nkind: status\ncode: 403\n---\n# 403 Forbidden\n\n## Summary\n\nAt ACME, a 403 comes from WAF rule 9412.\n');
+    fs.writeFileSync(path.join(dir, 'status', '418.md'), '---\nkind: status\ncode: teapot\n---\n# 418\n');
+    const client = await startServer(pathToFileURL(os.tmpdir()).href, { knowledgeBase: { paths: [dir] } });
+    try {
+      const broken = await client.diagnostics(pathToFileURL(path.join(dir, 'status', '418.md')).href);
+      const d = broken.diagnostics[0];
+      assert.ok(d, 'a diagnostic on the broken page');
+      assert.equal(d.code, 'kb/invalid-page');
+      assert.equal(d.range.start.line, 2, 'on the line of the bad field');
+      assert.match(d.message, /"code" must be a whole number/);
+      const uri = 'file:///tmp/statuslens-lsp/team.conf';
+      client.open(uri, 'nginx', 'return 403;');
+      const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 0, character: 8 } });
+      assert.match(hoverText(hover), /WAF rule 9412/);
+      assert.equal(client.process.exitCode, null);
+    } finally {
+      await client.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

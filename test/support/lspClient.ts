@@ -13,6 +13,7 @@ import {
   PublishDiagnosticsNotification,
   ShutdownRequest,
   ExitNotification,
+  ConfigurationRequest,
 } from 'vscode-languageserver-protocol/node';
 import { ROOT } from './service';
 
@@ -28,7 +29,8 @@ export interface TestClient {
   close(): Promise<void>;
 }
 
-export async function startServer(rootUri = `file://${ROOT}`): Promise<TestClient> {
+/** `settings`: what the client answers for the `statuslens` section (like VS Code's settings.json). */
+export async function startServer(rootUri = `file://${ROOT}`, settings?: Record<string, unknown>): Promise<TestClient> {
   const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -40,11 +42,14 @@ export async function startServer(rootUri = `file://${ROOT}`): Promise<TestClien
     if (w?.length) w.shift()!(p);
     else published.set(p.uri, [...(published.get(p.uri) ?? []), p]);
   });
+  if (settings) {
+    connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'statuslens' ? settings : null)));
+  }
   connection.listen();
   await connection.sendRequest(InitializeRequest.type, {
     processId: process.pid,
     rootUri,
-    capabilities: { textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] } } },
+    capabilities: { textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] } }, ...(settings ? { workspace: { configuration: true } } : {}) },
     workspaceFolders: [{ uri: rootUri, name: 'root' }],
   });
   await connection.sendNotification(InitializedNotification.type, {});

@@ -56,3 +56,21 @@ describe('documents that are not ours', () => {
     assert.equal(await hoverAt('plaintext', 'app/settings.conf', 'return 4|03;'), undefined);
   });
 });
+
+describe('hovers lead with the layer of the file', () => {
+  it('403 in an nginx file shows the nginx cause and fix first', async () => {
+    const text = (await hoverAt('nginx', 'nginx.conf', 'location / { return 4|03; }')) ?? '';
+    assert.match(text, /Likely cause here \(nginx\)/);
+    assert.doesNotMatch(text, /Likely cause here \(Apache\)/);
+  });
+  it('403 in an .htaccess shows the Apache cause and fix first', async () => {
+    const text = (await hoverAt('apacheconf', '.htaccess', 'ErrorDocument 4|03 /denied.html')) ?? '';
+    assert.match(text, /Likely cause here \(Apache\)/);
+    assert.match(text, /Fix \(Apache\)/);
+    assert.doesNotMatch(text, /\(nginx\)/);
+  });
+  it('403 in a route file shows the application cause first', async () => {
+    const text = (await hoverAt('javascript', 'routes.js', "const express = require('express');\nconst app = express();\napp.get('/', (req, res) => res.status(4|03).end());")) ?? '';
+    assert.match(text, /Likely cause here \(Application\)/);
+  });
+});

@@ -61,6 +61,18 @@ describe('knowledge-base content', () => {
     for (const c of [401, 404, 429, 407, 400, 405, 410, 451]) assert.ok(page.related.includes(c), `403 does not compare with ${c}`);
   });
 
+  it('mentions only rule ids that exist', async () => {
+    const { allRules } = await import('../../server/src/rules');
+    const known = new Set([...allRules.map((r) => r.id), 'nginx/syntax', 'apache/syntax', 'kb/invalid-page']);
+    const unknown: string[] = [];
+    for (const page of kb.pages) {
+      for (const m of page.markdown.matchAll(/`((?:nginx|apache|routes)\/[a-z0-9]+(?:-[a-z0-9]+)+)`/g)) {
+        if (!known.has(m[1]!)) unknown.push(`${page.source}: ${m[1]}`);
+      }
+    }
+    assert.deepEqual(unknown, []);
+  });
+
   it('repeats no run of eight words from a seed article', () => {
     const seedGrams = new Map<string, string>();
     for (const f of fs.readdirSync(SEEDS).filter((n) => n.endsWith('.txt'))) {
