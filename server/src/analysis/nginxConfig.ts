@@ -262,6 +262,9 @@ export function nginxRegex(source: string, caseless: boolean): RegExp | null {
   if (!/\(\?>|[+*?}]\+|\\[AZzhHKQ]|\(\?[a-zA-Z]/.test(s)) {
     try {
       re = new RegExp(s, flags);
+      // V8 compiles on first use and only then finds a pattern too large ("Regular expression too
+      // large", a 130 KB location regex from the fuzzer): compile it here, inside the try.
+      re.test('');
     } catch {
       re = null;
     }
