@@ -13,5 +13,5 @@ const run = (cmd, args) => {
 run(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--production']);
 const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const out = path.join(root, `statuslens-${version}.vsix`);
-run(process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '-o', out]);
+run(process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '-o', out]);
 console.log(`${path.basename(out)}: ${(fs.statSync(out).size / 1024 / 1024).toFixed(2)} MB`);
