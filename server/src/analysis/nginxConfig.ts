@@ -262,9 +262,10 @@ export function nginxRegex(source: string, caseless: boolean): RegExp | null {
   if (!/\(\?>|[+*?}]\+|\\[AZzhHKQ]|\(\?[a-zA-Z]/.test(s)) {
     try {
       re = new RegExp(s, flags);
-      // V8 compiles on first use and only then finds a pattern too large ("Regular expression too
-      // large", a 130 KB location regex from the fuzzer): compile it here, inside the try.
-      re.test('');
+      // V8 compiles on use, once per subject width (Latin-1, two-byte) and again natively on the
+      // second run, and only then may find a pattern too large (a 130 KB location regex from the
+      // fuzzer): run all four here, inside the try.
+      for (const subject of ['', '', '\u0100', '\u0100']) re.test(subject);
     } catch {
       re = null;
     }
