@@ -90,12 +90,14 @@ const collected = new Map<string, number>();
 /** In collect mode: stores the case under FUZZ_COLLECT once per kind of problem, and counts the rest. */
 function collect(c: FuzzCase, error: unknown): void {
   const message = String((error as Error)?.message ?? error);
-  // The kind of a problem: its first line after the file name, without numbers and quoted values.
-  const kind = (message.split('\n')[1] ?? message).replace(/\d+/g, 'N').replace(/"[^"]*"|`[^`]*`/g, 'Q').trim().slice(0, 200);
+  const input = inputs[c.input]!;
+  // The kind of a problem: the input's language and its first line after the file name, without numbers and quoted values.
+  const first = (message.split('\n')[1] ?? message).replace(input.name, '<file>');
+  const kind = `${input.languageId}: ${first.replace(/\d+/g, 'N').replace(/"[^"]*"|`[^`]*`/g, 'Q').trim().slice(0, 200)}`;
   const seen = collected.get(kind) ?? 0;
   collected.set(kind, seen + 1);
-  if (seen) return;
-  const input = inputs[c.input]!;
+  // A few cases per kind: enough to tell whether they share a cause.
+  if (seen >= 3) return;
   const text = applyMutations(input.text, c.mutations);
   const hash = createHash('sha1').update(text).digest('hex').slice(0, 10);
   fs.mkdirSync(COLLECT!, { recursive: true });
