@@ -15,6 +15,7 @@ import {
   logicalKind,
   makeSite,
   replaceWith,
+  statementAround,
   stringValue,
   tokens,
   truthOf,
@@ -210,12 +211,8 @@ export function extractGo(root: Node, text: string): Extracted {
 
   /** The statement holding the call, when it sits in a block (Go always has one). */
   const statementOf = (call: Node): Node | undefined => {
-    let n: Node | null = call;
-    while (n && n.type !== 'expression_statement' && n.type !== 'return_statement') {
-      if (HANDLERS.has(n.type)) return undefined;
-      n = n.parent;
-    }
-    return n && n.parent?.type === 'statement_list' ? n : undefined;
+    const found = statementAround(call, (n) => n.type === 'expression_statement' || n.type === 'return_statement', HANDLERS);
+    return found?.parent?.type === 'statement_list' ? found.statement : undefined;
   };
   const before = (call: Node, line: (h: string, v: string) => string) => (h: string, v: string) => {
     const statement = statementOf(call);

@@ -7,7 +7,7 @@ import { loadGrammar } from './grammars';
 import { forgetTree, parseWithReuse } from './incremental';
 import { emptyRouteFile, TRACKED_HEADERS, type HeaderMention, type RouteFile, type RouteLanguage, type StatusSite, type StatusToken, type TrackedHeader } from './model';
 import { forgetVerdict, grammarFor, qualifies } from './qualify';
-import { dedupeSites, innermostScope, sortTokens, stringValue } from './syntax';
+import { ancestorsOf, dedupeSites, innermostScope, sortTokens, stringValue } from './syntax';
 import * as javascript from './javascript';
 import * as python from './python';
 import * as php from './php';
@@ -57,9 +57,15 @@ function headerMentions(root: Node, text: string, extractor: Extractor): HeaderM
   const out: HeaderMention[] = [];
   const seen = new Set<number>();
   for (const m of text.matchAll(HEADER_WORDS)) {
-    let n: Node | null = root.descendantForIndex(m.index!, m.index! + m[0].length);
+    const hit = root.descendantForIndex(m.index!, m.index! + m[0].length);
+    if (!hit) continue;
+    // The hit and its ancestors, root first, from one descent: `parent` searches from the root on
+    // every call, which a deeply nested file makes quadratic.
+    const path = [...ancestorsOf(hit), hit];
     // From the token at the hit up to its string literal (content → string, at most a few levels).
-    for (let depth = 0; n && depth < 3 && !extractor.stringTypes.includes(n.type); depth++) n = n.parent;
+    let at = path.length - 1;
+    for (let depth = 0; at >= 0 && depth < 3 && !extractor.stringTypes.includes(path[at]!.type); depth++) at--;
+    const n = path[at];
     if (!n || !extractor.stringTypes.includes(n.type) || seen.has(n.startIndex)) continue;
     seen.add(n.startIndex);
     const literal = /string|literal/.test(n.type);
@@ -67,7 +73,7 @@ function headerMentions(root: Node, text: string, extractor: Extractor): HeaderM
     if (value === undefined || value.length > 40) continue;
     const header = trackedHeader(value, literal);
     if (!header) continue;
-    const scope = innermostScope(n, extractor.handlerTypes);
+    const scope = innermostScope(path.slice(0, at), extractor.handlerTypes);
     out.push({ header, start: n.startIndex, end: n.endIndex, ...(scope ? { scope } : {}) });
   }
   return out;

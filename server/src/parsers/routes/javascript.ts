@@ -17,6 +17,7 @@ import {
   logicalKind,
   makeSite,
   replaceWith,
+  statementAround,
   stringValue,
   tokens,
   truthOf,
@@ -251,14 +252,9 @@ function initHeaderEdit(init: Node): (name: string, value: string) => OffsetEdit
 
 /** The statement that holds `node`, when it sits directly in a block (safe to add a line before). */
 function blockStatement(node: Node): Node | undefined {
-  let n: Node | null = node;
-  while (n && n.type !== 'expression_statement' && n.type !== 'return_statement' && n.type !== 'throw_statement') {
-    if (HANDLERS.has(n.type)) return undefined;
-    n = n.parent;
-  }
-  const parent = n?.parent;
-  if (!n || !parent || !['statement_block', 'program', 'switch_case', 'switch_default'].includes(parent.type)) return undefined;
-  return n;
+  const found = statementAround(node, (n) => n.type === 'expression_statement' || n.type === 'return_statement' || n.type === 'throw_statement', HANDLERS);
+  if (!found?.parent || !['statement_block', 'program', 'switch_case', 'switch_default'].includes(found.parent.type)) return undefined;
+  return found.statement;
 }
 
 /** Whether the ancestors put a node in the `handler` option of `rateLimit({...})` (express-rate-limit). */

@@ -91,15 +91,48 @@ export function enclosing(node: Node, dialect: Dialect): { guards: Guard[]; scop
     if (dialect.handlerTypes.has(parent.type)) scopes.push({ start: parent.startIndex, end: parent.endIndex });
     guards.push(...dialect.guardsAt(parent, child));
     // Early exits are statements in a function body; the file's top level has none worth the scan.
-    if (i > 0) for (let s = child.previousNamedSibling; s; s = s.previousNamedSibling) guards.push(...dialect.exitGuards(s));
+    if (i > 0) for (const s of earlierSiblings(parent, child)) guards.push(...dialect.exitGuards(s));
     child = parent;
   }
   return { guards, scopes, adds: dialect.headersFromAncestors?.(chain) ?? [] };
 }
 
-/** The innermost function around a node; undefined at top level. */
-export function innermostScope(node: Node, handlerTypes: ReadonlySet<string>): Span | undefined {
-  for (let n = node.parent; n; n = n.parent) if (handlerTypes.has(n.type)) return { start: n.startIndex, end: n.endIndex };
+/**
+ * The named children of `parent` before `child`, nearest first: what `previousNamedSibling`
+ * walks, read from one children list, since each `previousNamedSibling` looks the parent up from
+ * the root again (quadratic in a deep or flat tree).
+ */
+function earlierSiblings(parent: Node, child: Node): Node[] {
+  const out: Node[] = [];
+  for (const c of parent.namedChildren) {
+    if (!c) continue;
+    if (c.id === child.id) break;
+    out.push(c);
+  }
+  return out.reverse();
+}
+
+/** The innermost function among a node's ancestors (root first, from `ancestorsOf`); undefined at top level. */
+export function innermostScope(ancestors: Node[], handlerTypes: ReadonlySet<string>): Span | undefined {
+  for (let i = ancestors.length - 1; i >= 0; i--) {
+    const n = ancestors[i]!;
+    if (handlerTypes.has(n.type)) return { start: n.startIndex, end: n.endIndex };
+  }
+  return undefined;
+}
+
+/**
+ * The statement holding `node`: the nearest of it and its ancestors that `isStatement` accepts,
+ * with that statement's parent; undefined when a function (`stopAt`) comes first. One descent
+ * from the root instead of a `parent` call (a descent each) per level.
+ */
+export function statementAround(node: Node, isStatement: (n: Node) => boolean, stopAt: ReadonlySet<string>): { statement: Node; parent: Node | undefined } | undefined {
+  const path = [...ancestorsOf(node), node];
+  for (let i = path.length - 1; i >= 0; i--) {
+    const n = path[i]!;
+    if (isStatement(n)) return { statement: n, parent: path[i - 1] };
+    if (stopAt.has(n.type)) return undefined;
+  }
   return undefined;
 }
 
