@@ -36,8 +36,25 @@ function unwrap(node: Node): Node {
 }
 
 /** `request.user.is_authenticated` → [request, user, is_authenticated]; `request.headers.get('Authorization')` → [..., Authorization]. */
+/**
+ * Names already read in this extraction, by node id. Error recovery can nest thousands of calls
+ * in one chain, and every call asks for the names of the chain below it: without this, quadratic.
+ * Cleared at the start of each extraction (ids are only stable within one tree).
+ */
+const namesSeen = new Map<number, string[]>();
+
 function names(node: Node | null | undefined): string[] {
   if (!node) return [];
+  let known = namesSeen.get(node.id);
+  if (!known) {
+    known = namesUncached(node);
+    namesSeen.set(node.id, known);
+  }
+  // A copy: callers take the last name with pop().
+  return known.slice();
+}
+
+function namesUncached(node: Node): string[] {
   const n = unwrap(node);
   switch (n.type) {
     case 'identifier':
@@ -258,6 +275,7 @@ export interface Extracted {
 }
 
 export function extractPython(root: Node, text: string): Extracted {
+  namesSeen.clear();
   const sites: StatusSite[] = [];
   const statusTokens: StatusToken[] = [];
   const flask = /^\s*(?:from|import)\s+(?:flask|quart)\b/m.test(text);
