@@ -278,10 +278,11 @@ describe('language server under abuse', () => {
     assert.match(JSON.stringify(hover), /410/);
     const links = await c.connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: 'file:///abuse/baseline/nginx.conf' } });
     assert.ok(Array.isArray(links));
-    // Near the baseline: at least 75% of what the big file took is given back. Not all of it: code
-    // run for the first time stays mapped, and malloc keeps freed pages (about 60 MB here), which
-    // no JavaScript can hand back. A leaked analysis, or no collection while idle, keeps 50-75%.
-    const allowed = baselineRss + 0.25 * (peakRss - baselineRss);
+    // Near the baseline: within 100 MB of it, and at least half of what the big file took given
+    // back. Not all of it: code run for the first time stays mapped, and malloc keeps freed pages
+    // (60-65 MB here), which no JavaScript can hand back. A leaked analysis (+130 MB and more) or
+    // no collection while idle (+270 MB) fails.
+    const allowed = baselineRss + Math.min(100 * 1024 * 1024, 0.5 * (peakRss - baselineRss));
     let now = rss(c.child.pid!);
     let waited = 0;
     for (; waited < 20 && now > allowed; waited += 0.5) {
