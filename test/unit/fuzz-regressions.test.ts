@@ -22,6 +22,11 @@ interface Regression {
   positions?: RawPosition[];
   /** A slow-path case: the most it may take (parse, diagnostics, hovers, actions), in ms. */
   maxMs?: number;
+  /**
+   * A slow path that is known, tracked and not fixed yet: it must still not throw, and its time is
+   * reported as a TODO (with the time it took) instead of failing the run.
+   */
+  knownSlow?: string;
   problem: string;
 }
 
@@ -35,7 +40,7 @@ describe('fuzz regressions', () => {
   });
 
   for (const name of cases) {
-    it(`${name.replace(/\.json$/, '')} no longer fails`, { timeout: 120_000 }, async () => {
+    it(`${name.replace(/\.json$/, '')} no longer fails`, { timeout: 120_000 }, async (t) => {
       const r = JSON.parse(fs.readFileSync(path.join(REGRESSIONS, name), 'utf8')) as Regression;
       let text: string;
       let file: string;
@@ -50,6 +55,10 @@ describe('fuzz regressions', () => {
       }
       const result = await runCase(projectKb(), { uri: pathToFileURL(file).href, languageId: r.languageId, text, positions: r.positions ?? POSITIONS });
       assert.deepEqual(result.problems, [], `was: ${r.problem}`);
+      if (r.maxMs !== undefined && r.knownSlow && result.ms > r.maxMs) {
+        t.todo(`known slow path, took ${result.ms.toFixed(0)} ms (budget ${r.maxMs} ms): ${r.knownSlow}`);
+        return;
+      }
       if (r.maxMs !== undefined) assert.ok(result.ms <= r.maxMs, `took ${result.ms.toFixed(0)} ms, more than ${r.maxMs} ms; was: ${r.problem}`);
     });
   }

@@ -7,7 +7,7 @@ import { loadGrammar } from './grammars';
 import { forgetTree, parseWithReuse } from './incremental';
 import { emptyRouteFile, TRACKED_HEADERS, type HeaderMention, type RouteFile, type RouteLanguage, type StatusSite, type StatusToken, type TrackedHeader } from './model';
 import { forgetVerdict, grammarFor, qualifies } from './qualify';
-import { ancestorsOf, dedupeSites, innermostScope, sortTokens, stringValue } from './syntax';
+import { ancestorsOf, dedupeSites, innermostScope, resetSyntaxCaches, sortTokens, stringValue } from './syntax';
 import * as javascript from './javascript';
 import * as python from './python';
 import * as php from './php';
@@ -94,6 +94,7 @@ export async function parseRouteFile(uri: string, languageId: string, text: stri
   const tree = parseWithReuse(uri, target.grammar, grammar, text);
   if (!tree) return emptyRouteFile();
   const extractor = EXTRACTORS[target.language];
+  resetSyntaxCaches();
   const { sites, tokens } = extractor.extract(tree.rootNode, text);
   return {
     qualifies: true,

@@ -91,25 +91,45 @@ export function enclosing(node: Node, dialect: Dialect): { guards: Guard[]; scop
     if (dialect.handlerTypes.has(parent.type)) scopes.push({ start: parent.startIndex, end: parent.endIndex });
     guards.push(...dialect.guardsAt(parent, child));
     // Early exits are statements in a function body; the file's top level has none worth the scan.
-    if (i > 0) for (const s of earlierSiblings(parent, child)) guards.push(...dialect.exitGuards(s));
+    if (i > 0) guards.push(...exitGuardsBefore(parent, child, dialect));
     child = parent;
   }
   return { guards, scopes, adds: dialect.headersFromAncestors?.(chain) ?? [] };
 }
 
 /**
- * The named children of `parent` before `child`, nearest first: what `previousNamedSibling`
- * walks, read from one children list, since each `previousNamedSibling` looks the parent up from
- * the root again (quadratic in a deep or flat tree).
+ * Per-extraction memory, by node id, of the early-exit guards that hold before each child of a
+ * block (nearest statement first, as `previousNamedSibling` would walk them). Every status site
+ * of a block needs the statements before it; computed once per block, a block of n status calls
+ * costs n instead of n² tree reads. Node ids are only stable within one tree:
+ * `resetSyntaxCaches` runs per extraction.
  */
-function earlierSiblings(parent: Node, child: Node): Node[] {
-  const out: Node[] = [];
-  for (const c of parent.namedChildren) {
-    if (!c) continue;
-    if (c.id === child.id) break;
-    out.push(c);
+interface BlockExits {
+  indexOf: Map<number, number>;
+  /** before[i]: the exit guards of children i-1 … 0. */
+  before: Guard[][];
+}
+const blockExitsSeen = new Map<number, BlockExits>();
+
+export function resetSyntaxCaches(): void {
+  blockExitsSeen.clear();
+}
+
+function exitGuardsBefore(parent: Node, child: Node, dialect: Dialect): Guard[] {
+  let block = blockExitsSeen.get(parent.id);
+  if (!block) {
+    const children = parent.namedChildren.filter((c): c is Node => !!c);
+    const indexOf = new Map<number, number>();
+    const before: Guard[][] = [[]];
+    children.forEach((c, i) => {
+      indexOf.set(c.id, i);
+      before.push(i === 0 ? dialect.exitGuards(c) : [...dialect.exitGuards(c), ...before[i]!]);
+    });
+    block = { indexOf, before };
+    blockExitsSeen.set(parent.id, block);
   }
-  return out.reverse();
+  const i = block.indexOf.get(child.id);
+  return i === undefined ? [] : block.before[i]!;
 }
 
 /** The innermost function among a node's ancestors (root first, from `ancestorsOf`); undefined at top level. */
