@@ -340,6 +340,10 @@ export function main(argv = process.argv): void {
     process.stderr.write('usage: statuslens-language-server --stdio | --node-ipc | --socket=<port> | --pipe=<name>\n');
     process.exit(2);
   }
+  // A failed promise somewhere (a client that never answers a request, say) is logged, never fatal.
+  process.on('unhandledRejection', (reason) => {
+    process.stderr.write(`statuslens: unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
+  });
   startServer(createConnection(ProposedFeatures.all));
 }
 
