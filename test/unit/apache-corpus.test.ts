@@ -11,11 +11,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { globSync } from 'tinyglobby';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { apacheLanguage } from '../../server/src/languages/apache';
 import type { Finding } from '../../server/src/types';
 import { diskWorkspace } from '../../server/src/workspace';
 import { ROOT } from '../support/service';
+import { analyseCorpusFile, type CorpusResult } from '../support/corpus';
 
 const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus', 'apache');
 const present = fs.existsSync(CORPUS);
@@ -37,28 +37,10 @@ const H5BP_EXCEPTIONS: Record<string, { ruleId: string; why: string }> = {
 /** Files that are broken on purpose (certbot's parser tests). */
 const BROKEN_ON_PURPOSE = ['certbot__certbot/certbot/src/certbot/_internal/tests/plugins/apache/testdata/debian_apache_2_4/multiple_vhosts/apache2/conf-available/bad_conf_file.conf'];
 
-interface Result {
-  file: string;
-  doc: TextDocument;
-  findings: Finding[];
-}
+type Result = CorpusResult;
 
-/** Runs the language the way the service does, but lets any exception of a rule surface. */
-async function analyse(file: string): Promise<Result> {
-  const text = fs.readFileSync(file, 'utf8');
-  // .conf.in, htaccess.txt and Drupal's "htaccess" are Apache files under other names: say so.
-  const doc = TextDocument.create(`file://${file}`, 'apacheconf', 1, text);
-  const repo = path.join(CORPUS, path.relative(CORPUS, file).split(path.sep)[0]!);
-  const parsed = await apacheLanguage.parse(doc, { files: diskWorkspace(() => [repo]) });
-  const findings: Finding[] = [...apacheLanguage.syntaxFindings(parsed)];
-  for (const rule of apacheLanguage.rules) {
-    rule.check({ document: doc, parsed, report: (r) => findings.push({ ruleId: rule.id, start: r.start, end: r.end, message: r.message, severity: r.severity ?? rule.severity, fixes: r.fixes ?? [] }) });
-  }
-  // Hovers and links must not throw either: probe symbols across the file.
-  for (let offset = 0; offset < text.length; offset += 37) apacheLanguage.symbolAt(parsed, offset);
-  apacheLanguage.documentLinks?.(parsed, doc);
-  return { file: path.relative(CORPUS, file), doc, findings };
-}
+// .conf.in, htaccess.txt and Drupal's "htaccess" are Apache files under other names: the language id says so.
+const analyse = (file: string): Promise<Result> => analyseCorpusFile(apacheLanguage, 'apacheconf', CORPUS, file, 37);
 
 const where = (r: Result, f: Finding) => `${r.file}:${r.doc.positionAt(f.start).line + 1} ${f.ruleId}: ${f.message}`;
 

@@ -13,36 +13,17 @@ import { after, before, describe, it } from 'node:test';
 import { globSync } from 'tinyglobby';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nginxLanguage } from '../../server/src/languages/nginx';
-import type { Finding } from '../../server/src/types';
 import { diskWorkspace } from '../../server/src/workspace';
 import { ROOT } from '../support/service';
+import { analyseCorpusFile, type CorpusResult } from '../support/corpus';
 
 const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus', 'nginx');
 const present = fs.existsSync(CORPUS);
 const GIXY_REDEFINITION = 'yandex__gixy/tests/plugins/simply/add_header_redefinition';
 
-interface Result {
-  file: string;
-  doc: TextDocument;
-  findings: Finding[];
-}
+type Result = CorpusResult;
 
-/** Runs the language the way the service does, but lets any exception of a rule surface. */
-async function analyse(file: string): Promise<Result> {
-  const text = fs.readFileSync(file, 'utf8');
-  const doc = TextDocument.create(`file://${file}`, 'nginx', 1, text);
-  // Each corpus repository stands for one workspace folder.
-  const repo = path.join(CORPUS, path.relative(CORPUS, file).split(path.sep)[0]!);
-  const parsed = await nginxLanguage.parse(doc, { files: diskWorkspace(() => [repo]) });
-  const findings: Finding[] = [...nginxLanguage.syntaxFindings(parsed)];
-  for (const rule of nginxLanguage.rules) {
-    rule.check({ document: doc, parsed, report: (r) => findings.push({ ruleId: rule.id, start: r.start, end: r.end, message: r.message, severity: r.severity ?? rule.severity, fixes: r.fixes ?? [] }) });
-  }
-  // Hovers and links must not throw either: probe symbols across the file.
-  for (let offset = 0; offset < text.length; offset += 61) nginxLanguage.symbolAt(parsed, offset);
-  nginxLanguage.documentLinks?.(parsed, doc);
-  return { file: path.relative(CORPUS, file), doc, findings };
-}
+const analyse = (file: string): Promise<Result> => analyseCorpusFile(nginxLanguage, 'nginx', CORPUS, file, 61);
 
 describe('nginx corpus', { skip: present ? false : `corpus not found at ${CORPUS}` }, () => {
   const results: Result[] = [];
