@@ -133,9 +133,14 @@ class Tokenizer {
   line = 0;
   readonly comments: NginxComment[] = [];
   readonly errors: NginxSyntaxError[] = [];
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    /** Where reading starts (a block re-read after an edit starts at its directive). */
+    start = 0,
+  ) {
+    this.pos = start;
     // nginx reads a byte order mark as part of the first directive's name ("unknown directive").
-    if (text.charCodeAt(0) === 0xfeff) {
+    if (start === 0 && text.charCodeAt(0) === 0xfeff) {
       this.errors.push({ message: 'the file starts with a byte order mark (BOM), which nginx reads as part of the first directive name: save the file as UTF-8 without BOM', start: 0, end: 1 });
       this.pos = 1;
     }
@@ -297,8 +302,11 @@ function lineIndent(text: string, offset: number): { indent: number; first: bool
   return { indent: col, first: i === offset };
 }
 
-export function parseNginx(text: string): NginxFile {
-  const tk = new Tokenizer(text);
+/**
+ * The directive reader over a tokenizer: `parseList` reads a block body (or the file), `parseDirective`
+ * one directive. `depth` is how deep the reading starts (a re-read block keeps its real depth).
+ */
+function createReader(text: string, tk: Tokenizer, depth: number) {
   /** Structural errors; the tokenizer's own (quotes, regexes) are root causes and go first. */
   const errors: NginxSyntaxError[] = [];
   let lookahead: Token | undefined;
@@ -339,7 +347,6 @@ export function parseNginx(text: string): NginxFile {
     }
   };
 
-  let depth = 0;
   const openBlock = (d: NginxDirective, braceStart: number, braceEnd: number, data: boolean) => {
     if (depth >= MAX_NESTING) {
       // Absurdly deep nesting (fuzzers, generated garbage): skip the balanced body instead of
@@ -433,7 +440,15 @@ export function parseNginx(text: string): NginxFile {
     }
   };
 
-  const { children } = parseList(undefined, false);
+  return { errors, unclosed, parseList, parseDirective, suspiciousClose: () => suspiciousClose };
+}
+
+export function parseNginx(text: string): NginxFile {
+  const tk = new Tokenizer(text);
+  const reader = createReader(text, tk, 0);
+  const { children } = reader.parseList(undefined, false);
+  const { errors, unclosed } = reader;
+  const suspiciousClose = reader.suspiciousClose();
   if (unclosed.length) {
     // The outermost unclosed block is where nginx gives up ("unexpected end of file"); the
     // indentation usually shows the block that really lost its `}`.
@@ -446,6 +461,94 @@ export function parseNginx(text: string): NginxFile {
   }
   const byOffset = (a: NginxSyntaxError, b: NginxSyntaxError) => a.start - b.start;
   return { directives: children, comments: tk.comments, errors: [...tk.errors.sort(byOffset), ...errors.sort(byOffset)] };
+}
+
+/** How many blocks enclose a directive. */
+function depthOf(d: NginxDirective): number {
+  let depth = 0;
+  for (let p = d.parent; p; p = p.parent) depth++;
+  return depth;
+}
+
+/**
+ * Re-reads one block directive of an error-free file after an edit that lies strictly inside its
+ * braces. `text` is the new document and `delta` the edit's change in length. Returns the
+ * directive as it now reads, or undefined when the edit may reach beyond the block (it reads
+ * with an error, or its closing brace is no longer where the edit put it), and only a whole parse will do.
+ */
+export function reparseNginxBlock(text: string, old: NginxDirective, delta: number): { directive: NginxDirective; comments: NginxComment[] } | undefined {
+  if (!old.block?.closed || old.block.kind === 'opaque') return undefined;
+  const tk = new Tokenizer(text, old.start);
+  const reader = createReader(text, tk, depthOf(old));
+  const first = tk.next();
+  if (first.type !== 'word' || first.arg.start !== old.nameStart || first.arg.value !== old.name) return undefined;
+  const data = old.parent?.block?.kind === 'data';
+  const fresh = reader.parseDirective(first.arg, first.line, old.parent, data);
+  const ok =
+    fresh.block?.closed === true &&
+    fresh.block.kind === old.block.kind &&
+    fresh.end === old.end + delta &&
+    fresh.args.length === old.args.length &&
+    !reader.errors.length &&
+    !reader.unclosed.length &&
+    !tk.errors.length;
+  return ok ? { directive: fresh, comments: tk.comments } : undefined;
+}
+
+/** Moves every offset of a directive (its name, arguments and block, not its children) by `delta`. */
+function shiftDirective(d: NginxDirective, delta: number) {
+  d.nameStart += delta;
+  d.nameEnd += delta;
+  d.start += delta;
+  d.end += delta;
+  for (const a of d.args) {
+    a.start += delta;
+    a.end += delta;
+  }
+  if (d.block) {
+    d.block.start += delta;
+    d.block.end += delta;
+  }
+}
+
+function shiftAll(list: NginxDirective[], delta: number) {
+  for (const d of list) {
+    shiftDirective(d, delta);
+    if (d.block) shiftAll(d.block.children, delta);
+  }
+}
+
+/**
+ * Puts a re-read block (from `reparseNginxBlock`) in the place of the old one, in place: the
+ * directives after it move by `delta`, the blocks around it grow or shrink by it. The tree is
+ * changed, so whoever held it must be done with it.
+ */
+export function spliceNginxBlock(file: NginxFile, old: NginxDirective, fresh: { directive: NginxDirective; comments: NginxComment[] }, delta: number): void {
+  const oldEnd = old.end;
+  const siblings = old.parent?.block?.children ?? file.directives;
+  const at = siblings.indexOf(old);
+  if (at < 0) throw new Error('spliceNginxBlock: the block is not in this tree');
+  siblings[at] = fresh.directive;
+  if (delta) {
+    // Everything after the block, at every level up: the later siblings and the ancestors' ends.
+    shiftAll(siblings.slice(at + 1), delta);
+    for (let p = old.parent; p; p = p.parent) {
+      p.end += delta;
+      p.block!.end += delta;
+      const up = p.parent?.block?.children ?? file.directives;
+      shiftAll(up.slice(up.indexOf(p) + 1), delta);
+    }
+  }
+  const comments = file.comments;
+  let from = 0;
+  while (from < comments.length && comments[from]!.start < old.start) from++;
+  let to = from;
+  while (to < comments.length && comments[to]!.start < oldEnd) to++;
+  for (let i = to; i < comments.length; i++) {
+    comments[i]!.start += delta;
+    comments[i]!.end += delta;
+  }
+  comments.splice(from, to - from, ...fresh.comments);
 }
 
 /** Whether a block's children are nginx directives (not map/types entries, not Lua). */
