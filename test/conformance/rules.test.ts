@@ -181,6 +181,9 @@ const SCENARIOS: Record<string, Scenario> = {
       { req: get('/basic/'), expect: { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="members"' } } },
       { req: get('/basic/', { auth: GOOD }), expect: { status: 200 } },
       { req: get('/login-redirect/'), expect: { status: 302, headers: { Location: /\/login$/ } } },
+      // An auth_request subrequest's 401 goes to the client (its challenge would come from the auth service).
+      { req: get('/private/'), expect: { status: 401 } },
+      { req: get('/_auth'), expect: { status: 404 } },
     ],
     files: { 'basic/index.html': 'basic\n' },
   },

@@ -222,3 +222,17 @@ describe('nginx speed', () => {
     assert.ok(best < 2500, `best of three took ${best.toFixed(0)} ms (${times.map((t) => t.toFixed(0)).join(', ')})`);
   });
 });
+
+describe('nginx/401-without-challenge and auth_request', () => {
+  const ls = service();
+  const ruleIds = async (text: string) => (await ls.findings(doc(text))).filter((f) => f.ruleId === 'nginx/401-without-challenge').map((f) => f.start);
+  it('a location that an auth_request of its own server names is left alone; another server\'s auth_request does not count', async () => {
+    const target = '        location = /_auth { internal; return 401; }\n';
+    const same = wrap(`        location /private/ { auth_request /_auth; }\n${target}`);
+    assert.deepEqual(await ruleIds(same), []);
+    const other = `events {}\nhttp {\n    server {\n        location /private/ { auth_request /_auth; }\n    }\n    server {\n${target}    }\n}\n`;
+    assert.deepEqual(await ruleIds(other), [other.indexOf('return 401')]);
+    const atHttp = `events {}\nhttp {\n    auth_request /_auth;\n    server {\n${target}    }\n}\n`;
+    assert.deepEqual(await ruleIds(atHttp), []);
+  });
+});

@@ -8,9 +8,22 @@ import type { NginxParsed } from './support';
  * Locations used as auth_request subrequests. Their 401 does reach the client, but nginx takes the
  * challenge from the subrequest's own WWW-Authenticate (an upstream's), not from add_header, so an
  * add_header fix there would not help; such locations are left alone (see the rule page).
+ * A subrequest stays in its server, so only auth_request lines of the same server block (or of no
+ * server block: http level, a snippet's top) name targets there.
  */
-function authSubrequestTargets(parsed: NginxParsed): Set<string> {
-  return new Set(parsed.named('auth_request').map((d) => d.args[0]?.value ?? '').filter((v) => v && v !== 'off'));
+function authSubrequestTargets(parsed: NginxParsed, server: NginxDirective | undefined): Set<string> {
+  const targets = new Set<string>();
+  for (const d of parsed.lookup('auth_request')) {
+    const own = enclosingServer(d);
+    const value = d.args[0]?.value;
+    if (value && value !== 'off' && (!own || own === server)) targets.add(value);
+  }
+  return targets;
+}
+
+function enclosingServer(d: NginxDirective): NginxDirective | undefined {
+  for (let p = d.parent; p; p = p.parent) if (p.name === 'server') return p;
+  return undefined;
 }
 
 /** The realm of the nearest enclosing `auth_basic` in the same file, if any (not `off`). */
@@ -36,20 +49,24 @@ export const unauthorizedWithoutChallenge: Rule<NginxParsed> = {
   id: 'nginx/401-without-challenge',
   family: 'nginx',
   severity: 'warning',
+  local: true,
   check(context) {
-    let targets: Set<string> | undefined;
+    const targets = new Map<NginxDirective | undefined, Set<string>>();
     checkRequiredHeader(
       {
         code: 401,
         header: 'www-authenticate',
         headerOnServerOk: false,
         display: 'WWW-Authenticate',
-        exempt(level: Level) {
+        exempt(level: Level, d: NginxDirective) {
           // No exemption for auth_basic in scope: `return` runs in the rewrite phase, before
           // auth_basic, so this 401 goes out without its challenge (conformance: C-nginx-return-401-before-auth-basic).
-          targets ??= authSubrequestTargets(context.parsed);
           const path = enclosingLocationPath(level);
-          return !!path && targets.has(path);
+          if (!path) return false;
+          const server = enclosingServer(d);
+          let here = targets.get(server);
+          if (!here) targets.set(server, (here = authSubrequestTargets(context.parsed, server)));
+          return here.has(path);
         },
         headerLine(d: NginxDirective) {
           // auth_basic in scope: repeat its realm. Basic when the condition looks at Basic
