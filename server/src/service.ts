@@ -8,10 +8,10 @@ import type { KnowledgeBase } from './kb/knowledgeBase';
 import { detectFamily } from './languages/detect';
 import { defaultLanguages, type AnyLanguage } from './languages';
 import { hoverFor } from './features/hover';
-import { runRules, toDiagnostic } from './features/diagnostics';
+import { applySettings, collectFindings, toDiagnostic, updateFindings } from './features/diagnostics';
 import { codeActionsFor } from './features/codeActions';
 import { diskWorkspace, type WorkspaceFiles } from './workspace';
-import { defaultSettings, type Family, type Finding, type Settings, type SymbolAt } from './types';
+import { defaultSettings, type Family, type Finding, type LanguageUpdate, type Settings, type SymbolAt, type TextChange } from './types';
 
 export interface LanguageServiceOptions {
   kb: KnowledgeBase;
@@ -60,9 +60,36 @@ interface Analysis {
   version: number;
   /** What is analysed: the document itself, or its head under the large-file policy. */
   analysed: TextDocument;
+  /** Its text at this version (the server's document objects change in place with each edit). */
+  text: string;
   partial?: PartialAnalysis;
   parsed: Promise<unknown>;
   findings?: Promise<Finding[]>;
+  /** Once known: what the next version may start from (see `LanguageSupport.update`). */
+  settled?: { parsed: unknown; raw?: Finding[] };
+  /** Set when this version is an update of the previous one: the previous version's raw findings to reuse. */
+  reuse?: { raw: Finding[]; update?: { change: LanguageUpdate<unknown>; linesMoved: boolean } };
+}
+
+/** Where two versions of a text differ: their common head and tail left out. */
+export function changeBetween(before: string, after: string): TextChange {
+  const max = Math.min(before.length, after.length);
+  let start = 0;
+  // Big steps first (a substring comparison is a memory compare), then characters.
+  const STEP = 4096;
+  while (start + STEP <= max && before.slice(start, start + STEP) === after.slice(start, start + STEP)) start += STEP;
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let tail = 0;
+  const room = max - start;
+  while (tail + STEP <= room && before.slice(before.length - tail - STEP, before.length - tail) === after.slice(after.length - tail - STEP, after.length - tail)) tail += STEP;
+  while (tail < room && before.charCodeAt(before.length - 1 - tail) === after.charCodeAt(after.length - 1 - tail)) tail++;
+  return { start, oldEnd: before.length - tail, newEnd: after.length - tail };
+}
+
+function countLineBreaks(text: string, start: number, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', start); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /** The length of the longest prefix of `text` that fits in `max` UTF-8 bytes. */
@@ -114,7 +141,33 @@ export function createLanguageService(options: LanguageServiceOptions): Language
     const hit = cache.get(document.uri);
     if (hit && hit.version === document.version) return hit;
     const { analysed, partial } = limitDocument(document, options.maxAnalysedBytes);
-    const fresh: Analysis = { version: document.version, analysed, ...(partial ? { partial } : {}), parsed: Promise.resolve().then(() => language.parse(analysed, environment)) };
+    const fresh: Analysis = { version: document.version, analysed, text: analysed.getText(), ...(partial ? { partial } : {}), parsed: Promise.resolve() };
+    // The previous version is handed over (it leaves the cache now): an update may change it in place.
+    const previous = hit?.settled && !hit.partial && !partial && language.update && hit.analysed.languageId === analysed.languageId ? hit.settled : undefined;
+    if (hit) delete hit.settled;
+    fresh.parsed = Promise.resolve().then(() => {
+      if (previous?.raw && hit!.text === fresh.text) {
+        // A new version with the same text (an edit undone, a save): nothing to re-check.
+        fresh.reuse = { raw: previous.raw };
+        return previous.parsed;
+      }
+      if (previous?.raw) {
+        const before = hit!.text;
+        const after = fresh.text;
+        const change = changeBetween(before, after);
+        const update = language.update!(previous.parsed, analysed, change, environment);
+        if (update) {
+          const linesMoved = countLineBreaks(before, change.start, change.oldEnd) !== countLineBreaks(after, change.start, change.newEnd);
+          fresh.reuse = { raw: previous.raw, update: { change: update, linesMoved } };
+          return update.parsed;
+        }
+      }
+      return language.parse(analysed, environment);
+    });
+    fresh.parsed.then(
+      (parsed) => (fresh.settled = { parsed }),
+      () => undefined,
+    );
     cache.set(document.uri, fresh);
     return fresh;
   };
@@ -132,7 +185,15 @@ export function createLanguageService(options: LanguageServiceOptions): Language
     if (!language) return [];
     const a = analysis(document, language);
     a.findings ??= a.parsed.then((parsed) => {
-      const all = runRules(language, a.analysed, parsed, settings);
+      const reuse = a.reuse;
+      const raw = !reuse
+        ? collectFindings(language, a.analysed, parsed, settings)
+        : reuse.update
+          ? updateFindings(language, a.analysed, reuse.update.change, reuse.raw, settings, reuse.update.linesMoved)
+          : reuse.raw;
+      delete a.reuse;
+      if (a.settled) a.settled.raw = raw;
+      const all = applySettings(a.analysed, raw, settings);
       // The cut of a partial analysis leaves blocks open: its syntax findings are not the file's.
       return a.partial ? all.filter((f) => !f.ruleId.endsWith('/syntax')) : all;
     });

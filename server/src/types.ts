@@ -54,6 +54,14 @@ export interface Rule<Parsed> {
   family: Family;
   severity: Severity;
   check(context: RuleContext<Parsed>): void;
+  /**
+   * The rule's promise that lets an edit re-check only the unit it fell in (nginx: a server
+   * block): its findings inside a unit depend only on that unit and what encloses it, and its
+   * findings elsewhere never on a unit's content. Rules without it are re-run on the whole document.
+   */
+  local?: boolean;
+  /** Its messages cite line numbers: an edit that adds or removes lines re-runs it on the whole document. */
+  citesLines?: boolean;
 }
 
 /** What sits under the cursor, for hovers and "Explain status at cursor". */
@@ -92,9 +100,32 @@ export interface ParseEnvironment {
   files: WorkspaceFiles;
 }
 
+/** An edit as the difference of two versions: `[start, oldEnd)` of the old text became `[start, newEnd)` of the new. */
+export interface TextChange {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/** A document re-analysed after an edit that stayed inside one unit (nginx: a server block). */
+export interface LanguageUpdate<Parsed> {
+  parsed: Parsed;
+  /** A view of `parsed` whose rules judge only the unit, as it now reads. */
+  scope: Parsed;
+  /** Where the unit was in the old text; everything from `oldEnd` on moved by `delta`. */
+  oldStart: number;
+  oldEnd: number;
+  delta: number;
+}
+
 export interface LanguageSupport<Parsed> {
   family: Family;
   parse(document: TextDocument, environment: ParseEnvironment): Parsed | Promise<Parsed>;
+  /**
+   * Re-analyses a document after `change`, reusing `previous` (handed over: the language may
+   * change it in place). Undefined when only `parse` will do.
+   */
+  update?(previous: Parsed, document: TextDocument, change: TextChange, environment: ParseEnvironment): LanguageUpdate<Parsed> | undefined;
   symbolAt(parsed: Parsed, offset: number): SymbolAt | undefined;
   /** Problems of the syntax itself (reported under `<family>/syntax`). */
   syntaxFindings(parsed: Parsed): Finding[];

@@ -9,7 +9,8 @@
  * that rules can stay quiet instead of guessing.
  */
 import * as path from 'node:path';
-import { hasDirectiveBody, parseNginx, type NginxDirective, type NginxFile } from '../parsers/nginx';
+import { hasDirectiveBody, parseNginx, reparseNginxBlock, spliceNginxBlock, type NginxDirective, type NginxFile } from '../parsers/nginx';
+import type { TextChange } from '../types';
 import type { WorkspaceFiles } from '../workspace';
 
 export type NginxContext =
@@ -599,26 +600,115 @@ export interface NginxParsed {
   placements: Placement[];
   /** What the document's content says its context is (before looking for includers). */
   ownContext: NginxContext;
-  /** The document's directives in order, skipping map/types entries and Lua bodies. */
+  /**
+   * The directives this run judges, in order, skipping map/types entries and Lua bodies: the whole
+   * document, or only the server block an edit fell in when an update re-checks just that (`scope`).
+   */
   directives: NginxDirective[];
-  /** The document's directives of one name, in order. */
+  /** The judged directives of one name, in order (rules iterate these to find what to report). */
   named(name: string): NginxDirective[];
+  /** The whole document's directives of one name, in order, whatever the scope (for lookups). */
+  lookup(name: string): NginxDirective[];
+  /** Set on a view that judges only this server block (see `scopeTo`). */
+  scope?: NginxDirective;
   /** The level that a block of the document opens (undefined: the document's top) in a placement. */
   levelOf(block: NginxDirective | undefined, placement: Placement): Level;
 }
 
-export function analyseNginxDocument(text: string, filePath: string | undefined, key: string, files: WorkspaceFiles): NginxParsed {
-  const tree = parseNginx(text);
+/** Directives by name, in order. */
+function indexByName(directives: NginxDirective[]): (name: string) => NginxDirective[] {
+  let byName: Map<string, NginxDirective[]> | undefined;
+  return (name) => {
+    if (!byName) {
+      byName = new Map();
+      for (const d of directives) {
+        const list = byName.get(d.name);
+        if (list) list.push(d);
+        else byName.set(d.name, [d]);
+      }
+    }
+    return byName.get(name) ?? [];
+  };
+}
+
+function assemble(text: string, tree: NginxFile, filePath: string | undefined, key: string, files: WorkspaceFiles, directives: NginxDirective[]): NginxParsed {
   const doc: ConfigFile = { path: filePath, key: filePath ?? key, text, tree };
   const { graph, placements, ownContext } = analyseConfig(doc, files);
-  const directives = documentDirectives(tree);
-  const byName = new Map<string, NginxDirective[]>();
-  for (const d of directives) {
-    const list = byName.get(d.name);
-    if (list) list.push(d);
-    else byName.set(d.name, [d]);
-  }
+  const named = indexByName(directives);
   const levelOf = (block: NginxDirective | undefined, placement: Placement): Level =>
     block ? levelOf(block.parent, placement).child(block) : placement.top;
-  return { text, tree, doc, graph, placements, ownContext, directives, named: (n) => byName.get(n) ?? [], levelOf };
+  return { text, tree, doc, graph, placements, ownContext, directives, named, lookup: named, levelOf };
+}
+
+export function analyseNginxDocument(text: string, filePath: string | undefined, key: string, files: WorkspaceFiles): NginxParsed {
+  const tree = parseNginx(text);
+  return assemble(text, tree, filePath, key, files, documentDirectives(tree));
+}
+
+/** What an update re-read: the server block the edit fell in, before and after. */
+export interface NginxUpdate {
+  parsed: NginxParsed;
+  /** The block as it now reads (judge it with `scopeTo`). */
+  block: NginxDirective;
+  /** Where the block was in the old text; everything after `oldEnd` moved by `delta`. */
+  oldStart: number;
+  oldEnd: number;
+  delta: number;
+}
+
+/**
+ * The outermost `server` block whose braces strictly hold the change; undefined when the change
+ * touches anything else (the top of the file, the http level, a brace).
+ */
+function serverBlockHolding(tree: NginxFile, change: TextChange): NginxDirective | undefined {
+  let list = tree.directives;
+  for (;;) {
+    // Siblings are in offset order; the one that may hold the change is the last starting before it.
+    let lo = 0;
+    let hi = list.length - 1;
+    let hit: NginxDirective | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.start <= change.start) {
+        hit = list[mid];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    const block = hit?.block;
+    if (!hit || !block || block.kind !== 'directives' || !block.closed) return undefined;
+    if (!(block.start < change.start && change.oldEnd < block.end)) return undefined;
+    if (hit.name === 'server') return hit;
+    list = block.children;
+  }
+}
+
+/**
+ * Re-analyses a document after an edit inside one server block, reusing `previous` (whose tree it
+ * changes in place: the caller hands it over). Undefined when only a whole analysis will do: the
+ * file had a syntax error, the edit is outside every server block, or it changes the block's bounds.
+ */
+export function updateNginxDocument(previous: NginxParsed, text: string, change: TextChange, files: WorkspaceFiles): NginxUpdate | undefined {
+  const tree = previous.tree;
+  if (tree.errors.length) return undefined;
+  const old = serverBlockHolding(tree, change);
+  if (!old) return undefined;
+  const delta = change.newEnd - change.oldEnd;
+  const fresh = reparseNginxBlock(text, old, delta);
+  if (!fresh) return undefined;
+  const { start: oldStart, end: oldEnd } = old;
+  // The block's directives are one run of the document-ordered list: swap that run.
+  const from = previous.directives.indexOf(old);
+  const count = documentDirectives({ directives: [old], comments: [], errors: [] }).length;
+  spliceNginxBlock(tree, old, fresh, delta);
+  const directives = previous.directives.slice(0, from);
+  for (const d of documentDirectives({ directives: [fresh.directive], comments: [], errors: [] })) directives.push(d);
+  for (let i = from + count; i < previous.directives.length; i++) directives.push(previous.directives[i]!);
+  const parsed = assemble(text, tree, previous.doc.path, previous.doc.key, files, directives);
+  return { parsed, block: fresh.directive, oldStart, oldEnd, delta };
+}
+
+/** A view of `parsed` whose rules judge only `block` (a server block) and what it holds. */
+export function scopeTo(parsed: NginxParsed, block: NginxDirective): NginxParsed {
+  const directives = documentDirectives({ directives: [block], comments: [], errors: [] });
+  return { ...parsed, directives, named: indexByName(directives), scope: block };
 }

@@ -1,7 +1,7 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding, LanguageSupport, Rule, Settings, Severity } from '../types';
+import type { Finding, LanguageSupport, LanguageUpdate, Rule, Settings, Severity } from '../types';
 import { collectSuppressions } from './suppression';
 
 const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -13,11 +13,70 @@ const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
 
 /** Runs the syntax check and every enabled rule; applies settings and suppression comments. */
 export function runRules<P>(language: LanguageSupport<P>, document: TextDocument, parsed: P, settings: Settings): Finding[] {
+  return applySettings(document, collectFindings(language, document, parsed, settings), settings);
+}
+
+/**
+ * The syntax findings and every enabled rule's findings, before settings and suppression comments:
+ * each rule's in offset order, rules in registry order (what an update reuses).
+ */
+export function collectFindings<P>(language: LanguageSupport<P>, document: TextDocument, parsed: P, settings: Settings): Finding[] {
   const findings: Finding[] = [...language.syntaxFindings(parsed)];
   for (const rule of language.rules) {
     if (settings.rules[rule.id] === 'off') continue;
-    runRule(rule, document, parsed, findings);
+    for (const f of runRule(rule, document, parsed)) findings.push(f);
   }
+  return findings;
+}
+
+/**
+ * `collectFindings` after an edit, from the previous version's: rules that are `local` are
+ * re-run on the edited unit alone and keep their other findings (moved by the edit's delta);
+ * the others run on the whole document. Gives what `collectFindings` gives on the new version.
+ */
+export function updateFindings<P>(
+  language: LanguageSupport<P>,
+  document: TextDocument,
+  update: LanguageUpdate<P>,
+  previous: Finding[],
+  settings: Settings,
+  linesMoved: boolean,
+): Finding[] {
+  const { oldStart, oldEnd, delta } = update;
+  const newEnd = oldEnd + delta;
+  // A range touches the unit when it overlaps it, or is a point strictly inside it.
+  const touchesUnit = (start: number, end: number) => (start === end ? start > oldStart && start < oldEnd : start < oldEnd && end > oldStart);
+  const movable = (f: Finding) => !touchesUnit(f.start, f.end) && f.fixes.every((fix) => fix.edits.every((e) => !touchesUnit(e.start, e.end)));
+  const at = (n: number) => (n >= oldEnd ? n + delta : n);
+  const move = (f: Finding): Finding =>
+    delta === 0 ? f : { ...f, start: at(f.start), end: at(f.end), fixes: f.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((e) => ({ ...e, start: at(e.start), end: at(e.end) })) })) };
+
+  const byRule = new Map<string, Finding[]>();
+  for (const f of previous) {
+    const list = byRule.get(f.ruleId);
+    if (list) list.push(f);
+    else byRule.set(f.ruleId, [f]);
+  }
+  const findings: Finding[] = [...language.syntaxFindings(update.parsed)];
+  for (const rule of language.rules) {
+    if (settings.rules[rule.id] === 'off') continue;
+    const before = byRule.get(rule.id) ?? [];
+    const kept = before.filter((f) => !(f.start >= oldStart && f.start < oldEnd));
+    let result: Finding[] | undefined;
+    if (rule.local && !(rule.citesLines && linesMoved) && kept.every(movable)) {
+      const inUnit = runRule(rule, document, update.scope);
+      // A local rule reports inside the unit it judges; anything else breaks the promise: run it whole.
+      if (inUnit.every((f) => f.start >= oldStart && f.end <= newEnd)) {
+        result = [...kept.filter((f) => f.start < oldStart).map(move), ...inUnit, ...kept.filter((f) => f.start >= oldEnd).map(move)];
+      }
+    }
+    for (const f of result ?? runRule(rule, document, update.parsed)) findings.push(f);
+  }
+  return findings;
+}
+
+/** Settings (rules off, severities) and suppression comments. */
+export function applySettings(document: TextDocument, findings: Finding[], settings: Settings): Finding[] {
   const suppressions = collectSuppressions(document.getText());
   return findings
     .filter((f) => settings.rules[f.ruleId] !== 'off')
@@ -28,7 +87,9 @@ export function runRules<P>(language: LanguageSupport<P>, document: TextDocument
     });
 }
 
-function runRule<P>(rule: Rule<P>, document: TextDocument, parsed: P, out: Finding[]) {
+/** One rule's findings in offset order (stable: a rule's own order among equal offsets stays). */
+function runRule<P>(rule: Rule<P>, document: TextDocument, parsed: P): Finding[] {
+  const out: Finding[] = [];
   try {
     rule.check({
       document,
@@ -39,6 +100,7 @@ function runRule<P>(rule: Rule<P>, document: TextDocument, parsed: P, out: Findi
     // A rule bug must never take the server down or hide the other rules' findings.
     console.error(`statuslens: rule ${rule.id} failed on ${document.uri}: ${(err as Error).stack ?? err}`);
   }
+  return out.sort((a, b) => a.start - b.start);
 }
 
 export function toDiagnostic(document: TextDocument, finding: Finding, docsHref: (ruleId: string) => string | undefined): Diagnostic {

@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { analyseNginxDocument, type NginxParsed } from '../analysis/nginxConfig';
+import { analyseNginxDocument, scopeTo, updateNginxDocument, type NginxParsed } from '../analysis/nginxConfig';
 import { nginxNodeAt, type NginxArg, type NginxDirective } from '../parsers/nginx';
 import { nginxRules } from '../rules/nginx';
-import type { DocumentLinkTarget, Finding, LanguageSupport, ParseEnvironment, SymbolAt } from '../types';
+import type { DocumentLinkTarget, Finding, LanguageSupport, LanguageUpdate, ParseEnvironment, SymbolAt, TextChange } from '../types';
 
 /** The status code an argument stands for, when the directive makes it a status. */
 export function nginxStatusArg(d: NginxDirective, arg: NginxArg, index: number): number | undefined {
@@ -87,9 +87,17 @@ function parse(document: TextDocument, environment: ParseEnvironment): NginxPars
   return analyseNginxDocument(document.getText(), filePath, document.uri, environment.files);
 }
 
+/** An edit inside one server block re-reads that block and re-judges it alone (see `Rule.local`). */
+function update(previous: NginxParsed, document: TextDocument, change: TextChange, environment: ParseEnvironment): LanguageUpdate<NginxParsed> | undefined {
+  const u = updateNginxDocument(previous, document.getText(), change, environment.files);
+  if (!u) return undefined;
+  return { parsed: u.parsed, scope: scopeTo(u.parsed, u.block), oldStart: u.oldStart, oldEnd: u.oldEnd, delta: u.delta };
+}
+
 export const nginxLanguage: LanguageSupport<NginxParsed> = {
   family: 'nginx',
   parse,
+  update,
   symbolAt,
   syntaxFindings,
   rules: nginxRules,

@@ -29,6 +29,8 @@ export const addHeaderDropsInherited: Rule<NginxParsed> = {
   id: 'nginx/add-header-drops-inherited',
   family: 'nginx',
   severity: 'warning',
+  local: true,
+  citesLines: true,
   check({ parsed, report }) {
     for (const block of parsed.directives) {
       if (block.block?.kind !== 'directives') continue;

@@ -18,6 +18,7 @@ export const addHeaderMissingAlways: Rule<NginxParsed> = {
   id: 'nginx/add-header-missing-always',
   family: 'nginx',
   severity: 'warning',
+  local: true,
   check({ parsed, report }) {
     for (const d of parsed.named('add_header')) {
       const name = headerName(d);

@@ -11,9 +11,11 @@ export const allowAfterDenyAll: Rule<NginxParsed> = {
   id: 'nginx/allow-after-deny-all',
   family: 'nginx',
   severity: 'warning',
+  local: true,
   check({ parsed, document, report }) {
     const text = document.getText();
-    const blocks: NginxDirective[][] = [parsed.tree.directives];
+    // The file's top is judged with the whole document, not with one server block.
+    const blocks: NginxDirective[][] = parsed.scope ? [] : [parsed.tree.directives];
     for (const d of parsed.directives) if (d.block?.kind === 'directives') blocks.push(d.block.children);
     for (const children of blocks) {
       const denyAll = children.find((d) => d.name === 'deny' && d.args[0]?.value === 'all');

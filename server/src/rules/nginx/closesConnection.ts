@@ -9,6 +9,7 @@ export const closesConnection: Rule<NginxParsed> = {
   id: 'nginx/closes-connection',
   family: 'nginx',
   severity: 'warning',
+  local: true,
   check({ parsed, report }) {
     for (const d of parsed.named('return')) {
       const code = returnCode(d);

@@ -21,6 +21,7 @@ export const denyRevealsExistence: Rule<NginxParsed> = {
   id: 'nginx/deny-reveals-existence',
   family: 'nginx',
   severity: 'hint',
+  local: true,
   check({ parsed, report }) {
     for (const d of parsed.named('location')) {
       const loc = locationOf(d);

@@ -22,6 +22,7 @@ export const errorPageDenied: Rule<NginxParsed> = {
   id: 'nginx/error-page-denied',
   family: 'nginx',
   severity: 'warning',
+  local: true,
   check({ parsed, report }) {
     for (const d of parsed.named('error_page')) {
       const target = d.args[d.args.length - 1];

@@ -13,6 +13,7 @@ export const errorPageMasksStatus: Rule<NginxParsed> = {
   id: 'nginx/error-page-masks-status',
   family: 'nginx',
   severity: 'warning',
+  local: true,
   check({ parsed, report }) {
     for (const d of parsed.named('error_page')) {
       const eq = d.args.findIndex((a) => a.value === '=' && !a.quote);

@@ -30,6 +30,7 @@ export const hiddenFilesBlockWellKnown: Rule<NginxParsed> = {
   id: 'nginx/hidden-files-block-well-known',
   family: 'nginx',
   severity: 'warning',
+  local: true,
   check({ parsed, report }) {
     for (const d of parsed.named('location')) {
       const loc = locationOf(d);

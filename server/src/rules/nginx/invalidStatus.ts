@@ -10,6 +10,7 @@ export const invalidStatus: Rule<NginxParsed> = {
   id: 'nginx/invalid-status',
   family: 'nginx',
   severity: 'error',
+  local: true,
   check({ parsed, report }) {
     const refuse = (start: number, end: number, message: string) => report({ start, end, message: `${message} nginx -t refuses the file, so nginx will not start or reload with it.` });
     for (const d of parsed.named('return')) {

@@ -17,6 +17,7 @@ export const limitStatus503: Rule<NginxParsed> = {
   id: 'nginx/limit-status-503',
   family: 'nginx',
   severity: 'warning',
+  local: true,
   check({ parsed, report }) {
     for (const limit of LIMITS) {
       for (const d of parsed.named(limit.directive)) {
@@ -50,7 +51,7 @@ export const limitStatus503: Rule<NginxParsed> = {
 function zoneLevelFix(parsed: NginxParsed, d: NginxDirective, zoneName: string, statusName: string): Fix | undefined {
   const p = parsed.placements[0]!;
   const here = parsed.levelOf(d.parent, p);
-  for (const zone of parsed.named(zoneName)) {
+  for (const zone of parsed.lookup(zoneName)) {
     if (zone.parent === d.parent) continue; // the same level: the first fix already does this
     const zoneLevel = parsed.levelOf(zone.parent, p);
     if (zoneLevel.context !== 'http' && zoneLevel.context !== 'unknown') continue;

@@ -15,6 +15,7 @@ export const methodNotAllowedWithoutAllow: Rule<NginxParsed> = {
   id: 'nginx/405-without-allow',
   family: 'nginx',
   severity: 'warning',
+  local: true,
   check(context) {
     checkRequiredHeader(
       {

@@ -9,6 +9,7 @@ export const nonstandardStatus: Rule<NginxParsed> = {
   id: 'nginx/nonstandard-status',
   family: 'nginx',
   severity: 'warning',
+  local: true,
   check({ parsed, report }) {
     for (const d of parsed.named('return')) {
       const code = returnCode(d);

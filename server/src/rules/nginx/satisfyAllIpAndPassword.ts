@@ -12,6 +12,7 @@ export const satisfyAllIpAndPassword: Rule<NginxParsed> = {
   id: 'nginx/satisfy-all-ip-and-password',
   family: 'nginx',
   severity: 'info',
+  local: true,
   check({ parsed, report }) {
     for (const d of parsed.named('deny')) {
       if (d.args[0]?.value !== 'all') continue;
