@@ -134,7 +134,7 @@ const IF_CHAIN: NestedIfGrammar = { ifTypes: new Set(['if_statement']), conseque
 const dialect: Dialect = {
   handlerTypes: HANDLERS,
   // fiber's limiter sets Retry-After itself before it calls the `LimitReached` handler.
-  headersFromAncestors: (chain) => (chain.some((n) => n.type === 'keyed_element' && kids(n)[0]?.text === 'LimitReached') ? ['retry-after'] : []),
+  headersInside: ({ node }) => (node.type === 'keyed_element' && kids(node)[0]?.text === 'LimitReached' ? ['retry-after'] : []),
   exitGuards: (statement) => nestedIfExitGuards(statement, IF_CHAIN, exits, condition),
   guardsAt(parent, child): Guard[] {
     switch (parent.type) {

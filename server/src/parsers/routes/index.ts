@@ -7,7 +7,7 @@ import { loadGrammar } from './grammars';
 import { forgetTree, parseWithReuse } from './incremental';
 import { emptyRouteFile, TRACKED_HEADERS, type HeaderMention, type RouteFile, type RouteLanguage, type StatusSite, type StatusToken, type TrackedHeader } from './model';
 import { forgetVerdict, grammarFor, qualifies } from './qualify';
-import { ancestorsOf, dedupeSites, innermostScope, resetSyntaxCaches, sortTokens, stringValue } from './syntax';
+import { dedupeSites, innermostScope, placeOf, resetSyntaxCaches, sortTokens, stringValue, type Place } from './syntax';
 import * as javascript from './javascript';
 import * as python from './python';
 import * as php from './php';
@@ -59,21 +59,19 @@ function headerMentions(root: Node, text: string, extractor: Extractor): HeaderM
   for (const m of text.matchAll(HEADER_WORDS)) {
     const hit = root.descendantForIndex(m.index!, m.index! + m[0].length);
     if (!hit) continue;
-    // The hit and its ancestors, root first, from one descent: `parent` searches from the root on
-    // every call, which a deeply nested file makes quadratic.
-    const path = [...ancestorsOf(hit), hit];
     // From the token at the hit up to its string literal (content → string, at most a few levels).
-    let at = path.length - 1;
-    for (let depth = 0; at >= 0 && depth < 3 && !extractor.stringTypes.includes(path[at]!.type); depth++) at--;
-    const n = path[at];
-    if (!n || !extractor.stringTypes.includes(n.type) || seen.has(n.startIndex)) continue;
+    let at: Place | undefined = placeOf(hit);
+    for (let depth = 0; at && depth < 3 && !extractor.stringTypes.includes(at.node.type); depth++) at = at.up;
+    if (!at || !extractor.stringTypes.includes(at.node.type)) continue;
+    const n = at.node;
+    if (seen.has(n.startIndex)) continue;
     seen.add(n.startIndex);
     const literal = /string|literal/.test(n.type);
     const value = literal ? stringValue(n) : n.text;
     if (value === undefined || value.length > 40) continue;
     const header = trackedHeader(value, literal);
     if (!header) continue;
-    const scope = innermostScope(path.slice(0, at), extractor.handlerTypes);
+    const scope = innermostScope(at.up, extractor.handlerTypes);
     out.push({ header, start: n.startIndex, end: n.endIndex, ...(scope ? { scope } : {}) });
   }
   return out;
@@ -95,15 +93,20 @@ export async function parseRouteFile(uri: string, languageId: string, text: stri
   if (!tree) return emptyRouteFile();
   const extractor = EXTRACTORS[target.language];
   resetSyntaxCaches();
-  const { sites, tokens } = extractor.extract(tree.rootNode, text);
-  return {
-    qualifies: true,
-    language: target.language,
-    sites: dedupeSites(sites),
-    tokens: sortTokens(tokens),
-    headers: headerMentions(tree.rootNode, text, extractor),
-    isProxy: PROXY_SIGNS.test(text),
-  };
+  try {
+    const { sites, tokens } = extractor.extract(tree.rootNode, text);
+    return {
+      qualifies: true,
+      language: target.language,
+      sites: dedupeSites(sites),
+      tokens: sortTokens(tokens),
+      headers: headerMentions(tree.rootNode, text, extractor),
+      isProxy: PROXY_SIGNS.test(text),
+    };
+  } finally {
+    // The caches hold this tree's nodes; the tree is edited or freed after this.
+    resetSyntaxCaches();
+  }
 }
 
 /** Drops what is kept for a closed document: its syntax tree and its route-file verdict. */

@@ -23,6 +23,7 @@ import {
   truthOf,
   type Dialect,
   type LiteralSyntax,
+  type Place,
   type SiteOptions,
 } from './syntax';
 
@@ -134,7 +135,7 @@ const IF_CHAIN: NestedIfGrammar = { ifTypes: new Set(['if_statement']), conseque
 const dialect: Dialect = {
   handlerTypes: HANDLERS,
   // express-rate-limit sets Retry-After itself before it calls the `handler` option.
-  headersFromAncestors: (chain) => (inRateLimitHandler(chain) ? ['retry-after'] : []),
+  headersInside: (place) => (isRateLimitHandler(place) ? ['retry-after'] : []),
   exitGuards: (statement) => nestedIfExitGuards(statement, IF_CHAIN, exits, condition),
   guardsAt(parent, child): Guard[] {
     switch (parent.type) {
@@ -257,13 +258,13 @@ function blockStatement(node: Node): Node | undefined {
   return found.statement;
 }
 
-/** Whether the ancestors put a node in the `handler` option of `rateLimit({...})` (express-rate-limit). */
-function inRateLimitHandler(chain: Node[]): boolean {
-  return chain.some((n, i) => {
-    if (n.type !== 'pair' || !/^(handler|onLimitReached)$/.test(n.childForFieldName('key')?.text ?? '')) return false;
-    const call = chain[i - 3];
-    return call?.type === 'call_expression' && /^(rateLimit|RateLimit|slowDown|expressRateLimit|limiter)$/.test(names(call.childForFieldName('function')).pop() ?? '');
-  });
+/** Whether a node is the `handler` option of `rateLimit({...})` (express-rate-limit). */
+function isRateLimitHandler(place: Place): boolean {
+  const n = place.node;
+  if (n.type !== 'pair' || !/^(handler|onLimitReached)$/.test(n.childForFieldName('key')?.text ?? '')) return false;
+  // pair → object → arguments → call
+  const call = place.up?.up?.up?.node;
+  return call?.type === 'call_expression' && /^(rateLimit|RateLimit|slowDown|expressRateLimit|limiter)$/.test(names(call.childForFieldName('function')).pop() ?? '');
 }
 
 // ---- Producers --------------------------------------------------------------------------

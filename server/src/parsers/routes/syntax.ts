@@ -55,46 +55,124 @@ export interface Dialect {
    * after `if (!req.user) return ...;` the user is there (guard `!req.user`, holds false).
    */
   exitGuards(statement: Node): Guard[];
-  /** Headers a framework adds around the node, e.g. a rate limiter that sets Retry-After before calling its handler. */
-  headersFromAncestors?(chain: Node[]): TrackedHeader[];
+  /**
+   * Headers a framework adds to everything inside a node, e.g. the handler option of a rate
+   * limiter, which sets Retry-After before calling it. Asked once per node (`place.up` leads to
+   * the node's ancestors).
+   */
+  headersInside?(place: Place): TrackedHeader[];
 }
 
 /**
- * The ancestors of a node, root first. Found top-down: web-tree-sitter's `parent` searches from
- * the root on every call, so walking up with it costs the depth squared (and, at the top level of
- * a big file, the number of top-level statements each time).
+ * A node with the way up from it: `up` is the place of its parent (undefined at the root).
+ * Built top-down with `childWithDescendant`: web-tree-sitter's `parent` searches from the root on
+ * every call, so walking up with it costs the depth squared.
  */
-export function ancestorsOf(node: Node): Node[] {
-  const chain: Node[] = [];
-  let current: Node | null = node.tree.rootNode;
-  while (current && current.id !== node.id) {
-    chain.push(current);
-    const next: Node | null = current.childWithDescendant(node);
-    if (!next || next.id === current.id) break;
-    current = next;
+export interface Place {
+  node: Node;
+  up: Place | undefined;
+  start: number;
+  end: number;
+  /** What the ancestors put on the node, once asked (see `enclosing`). */
+  context?: Context;
+}
+
+/**
+ * The last place looked up, and the root of its tree. Extractors visit nodes in document order,
+ * so the next one is usually just below or beside the last: going up from there to a node that
+ * contains it and down again costs the distance between the two, not the depth (error recovery
+ * can nest thousands of calls, one inside the next). Only the last place's way up is kept; the
+ * places left behind (and their contexts) are garbage. Dropped per extraction.
+ */
+let lastPlace: Place | undefined;
+let rootPlace: Place | undefined;
+
+/** Down from `from` towards `node`; the last place reached is the node's, or its deepest ancestor's when the descent stops. */
+function descend(from: Place, node: Node): Place {
+  let place = from;
+  while (place.node.id !== node.id) {
+    const next: Node | null = place.node.childWithDescendant(node);
+    if (!next || next.id === place.node.id) break;
+    place = { node: next, up: place, start: next.startIndex, end: next.endIndex };
   }
-  return chain;
+  return place;
 }
 
+/** The place of a node: the node and its ancestors (see `Place`). */
+export function placeOf(node: Node): Place {
+  if (!rootPlace || !lastPlace || rootPlace.node.tree !== node.tree) {
+    const root = node.tree.rootNode;
+    lastPlace = rootPlace = { node: root, up: undefined, start: root.startIndex, end: root.endIndex };
+  }
+  const start = node.startIndex;
+  const end = node.endIndex;
+  // Up to the node, or to the nearest place that holds its span and more: only an ancestor can
+  // (siblings do not overlap; a node of the same span may be a descendant).
+  let from: Place = lastPlace;
+  while (from.node.id !== node.id && from.up && !(from.start <= start && end <= from.end && from.end - from.start > end - start)) from = from.up;
+  // An empty node is held by nothing: down from the root.
+  if (from.node.id !== node.id && start === end) from = rootPlace;
+  let reached = descend(from, node);
+  if (reached.node.id !== node.id && from !== rootPlace) reached = descend(rootPlace, node);
+  if (reached.node.id !== node.id) {
+    // The descent stopped short (a node outside the tree's spans): it hangs under where it stopped.
+    return { node, up: reached, start, end };
+  }
+  return (lastPlace = reached);
+}
+
+function resetPlaces(): void {
+  lastPlace = undefined;
+  rootPlace = undefined;
+}
+
+/** What a node's ancestors put on it: see `enclosing`. */
+export interface Context {
+  guards: Guard[];
+  scopes: Span[];
+  adds: TrackedHeader[];
+}
+
+const NO_CONTEXT: Context = { guards: [], scopes: [], adds: [] };
+
 /**
- * The guards of a node (innermost first), its enclosing functions, and headers its surroundings
- * add. Guards are collected across function boundaries: `if (!req.user) { find(id, () =>
- * res.status(403)) }` still sends 403 to the anonymous.
+ * A place's context, kept on the place: a node's context is its parent's plus what the parent
+ * puts on it, so a site costs the levels no earlier site has been through, not its depth. The
+ * arrays are shared between places (and so between sites): never change them.
  */
-export function enclosing(node: Node, dialect: Dialect): { guards: Guard[]; scopes: Span[]; adds: TrackedHeader[] } {
-  const guards: Guard[] = [];
-  const scopes: Span[] = [];
-  const chain = ancestorsOf(node);
-  let child = node;
-  for (let i = chain.length - 1; i >= 0; i--) {
-    const parent = chain[i]!;
-    if (dialect.handlerTypes.has(parent.type)) scopes.push({ start: parent.startIndex, end: parent.endIndex });
-    guards.push(...dialect.guardsAt(parent, child));
+function contextOf(place: Place, dialect: Dialect): Context {
+  // The places without a context yet, innermost first; filled outermost first (no recursion:
+  // error recovery can nest thousands of levels).
+  const pending: Place[] = [];
+  for (let p: Place | undefined = place; p && !p.context; p = p.up) pending.push(p);
+  for (let i = pending.length - 1; i >= 0; i--) {
+    const child = pending[i]!;
+    const parent = child.up;
+    if (!parent) {
+      child.context = NO_CONTEXT;
+      continue;
+    }
+    const outer = parent.context!;
+    const branch = dialect.guardsAt(parent.node, child.node);
     // Early exits are statements in a function body; the file's top level has none worth the scan.
-    if (i > 0) guards.push(...exitGuardsBefore(parent, child, dialect));
-    child = parent;
+    const exits = parent.up ? exitGuardsBefore(parent.node, child.node, dialect) : [];
+    const adds = dialect.headersInside?.(parent).filter((h) => !outer.adds.includes(h)) ?? [];
+    child.context = {
+      guards: branch.length || exits.length ? [...branch, ...exits, ...outer.guards] : outer.guards,
+      scopes: dialect.handlerTypes.has(parent.node.type) ? [{ start: parent.start, end: parent.end }, ...outer.scopes] : outer.scopes,
+      adds: adds.length ? [...outer.adds, ...adds] : outer.adds,
+    };
   }
-  return { guards, scopes, adds: dialect.headersFromAncestors?.(chain) ?? [] };
+  return place.context!;
+}
+
+/**
+ * The guards of a node (innermost first), its enclosing functions (innermost first), and headers
+ * its surroundings add. Guards are collected across function boundaries: `if (!req.user) {
+ * find(id, () => res.status(403)) }` still sends 403 to the anonymous.
+ */
+export function enclosing(node: Node, dialect: Dialect): Context {
+  return contextOf(placeOf(node), dialect);
 }
 
 /**
@@ -113,6 +191,7 @@ const blockExitsSeen = new Map<number, BlockExits>();
 
 export function resetSyntaxCaches(): void {
   blockExitsSeen.clear();
+  resetPlaces();
 }
 
 function exitGuardsBefore(parent: Node, child: Node, dialect: Dialect): Guard[] {
@@ -132,26 +211,22 @@ function exitGuardsBefore(parent: Node, child: Node, dialect: Dialect): Guard[] 
   return i === undefined ? [] : block.before[i]!;
 }
 
-/** The innermost function among a node's ancestors (root first, from `ancestorsOf`); undefined at top level. */
-export function innermostScope(ancestors: Node[], handlerTypes: ReadonlySet<string>): Span | undefined {
-  for (let i = ancestors.length - 1; i >= 0; i--) {
-    const n = ancestors[i]!;
-    if (handlerTypes.has(n.type)) return { start: n.startIndex, end: n.endIndex };
+/** The innermost function at or above a place; undefined at top level. */
+export function innermostScope(place: Place | undefined, handlerTypes: ReadonlySet<string>): Span | undefined {
+  for (let p = place; p; p = p.up) {
+    if (handlerTypes.has(p.node.type)) return { start: p.start, end: p.end };
   }
   return undefined;
 }
 
 /**
  * The statement holding `node`: the nearest of it and its ancestors that `isStatement` accepts,
- * with that statement's parent; undefined when a function (`stopAt`) comes first. One descent
- * from the root instead of a `parent` call (a descent each) per level.
+ * with that statement's parent; undefined when a function (`stopAt`) comes first.
  */
 export function statementAround(node: Node, isStatement: (n: Node) => boolean, stopAt: ReadonlySet<string>): { statement: Node; parent: Node | undefined } | undefined {
-  const path = [...ancestorsOf(node), node];
-  for (let i = path.length - 1; i >= 0; i--) {
-    const n = path[i]!;
-    if (isStatement(n)) return { statement: n, parent: path[i - 1] };
-    if (stopAt.has(n.type)) return undefined;
+  for (let p: Place | undefined = placeOf(node); p; p = p.up) {
+    if (isStatement(p.node)) return { statement: p.node, parent: p.up?.node };
+    if (stopAt.has(p.node.type)) return undefined;
   }
   return undefined;
 }
@@ -417,6 +492,7 @@ export interface SiteOptions {
 }
 
 export function makeSite(node: Node, code: number, producer: string, dialect: Dialect, options: SiteOptions = {}): StatusSite {
+  // The context's arrays are shared between sites: each site gets copies.
   const { guards, scopes, adds } = enclosing(options.anchor ?? node, dialect);
   const start = options.span?.start ?? node.startIndex;
   const end = options.span?.end ?? node.endIndex;
@@ -426,7 +502,7 @@ export function makeSite(node: Node, code: number, producer: string, dialect: Di
     end,
     producer,
     guards: [...(options.extraGuards ?? []), ...guards],
-    scopes,
+    scopes: [...scopes],
     addsHeaders: [...(options.addsHeaders ?? []), ...adds],
     respell: options.respell ?? (() => undefined),
     headerEdit: options.headerEdit ?? (() => undefined),
