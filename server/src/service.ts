@@ -193,6 +193,7 @@ export function createLanguageService(options: LanguageServiceOptions): Language
           : reuse.raw;
       delete a.reuse;
       if (a.settled) a.settled.raw = raw;
+      language.settle?.(parsed);
       const all = applySettings(a.analysed, raw, settings);
       // The cut of a partial analysis leaves blocks open: its syntax findings are not the file's.
       return a.partial ? all.filter((f) => !f.ruleId.endsWith('/syntax')) : all;

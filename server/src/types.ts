@@ -139,6 +139,8 @@ export interface LanguageSupport<Parsed> {
   directiveInfo?(name: string): DirectiveFacts | undefined;
   /** Frees what the language keeps per document (route files: the last syntax tree) when it closes. */
   forget?(uri: string): void;
+  /** Called once a version's findings are known: drops what only the rules needed (kept: what hovers, links and updates use). */
+  settle?(parsed: Parsed): void;
 }
 
 export interface Settings {

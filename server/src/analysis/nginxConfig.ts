@@ -60,15 +60,41 @@ const MAX_MAIN_CANDIDATES = 8;
 const MAX_VISITS = 50_000;
 const WALK_UP_LEVELS = 4;
 
-/** Parsed files, reused across analyses while their text is unchanged. */
+/**
+ * Parsed files (includers, included snippets), reused across analyses while their text is
+ * unchanged. Bounded by text size, not count: a tree takes about 13 times its text in memory.
+ */
 const parseCache = new Map<string, { text: string; tree: NginxFile }>();
+const PARSE_CACHE_MAX_CHARS = 4_000_000;
+let parseCacheChars = 0;
 function parseCached(key: string, text: string): NginxFile {
   const hit = parseCache.get(key);
-  if (hit && hit.text === text) return hit.tree;
+  if (hit && hit.text === text) {
+    // Most recently used last.
+    parseCache.delete(key);
+    parseCache.set(key, hit);
+    return hit.tree;
+  }
   const tree = parseNginx(text);
-  if (parseCache.size >= 512) parseCache.delete(parseCache.keys().next().value!);
+  if (hit) {
+    parseCache.delete(key);
+    parseCacheChars -= hit.text.length;
+  }
+  if (text.length > PARSE_CACHE_MAX_CHARS) return tree;
+  while (parseCacheChars + text.length > PARSE_CACHE_MAX_CHARS || parseCache.size >= 512) {
+    const [oldest, entry] = parseCache.entries().next().value!;
+    parseCache.delete(oldest);
+    parseCacheChars -= entry.text.length;
+  }
   parseCache.set(key, { text, tree });
+  parseCacheChars += text.length;
   return tree;
+}
+
+/** Empties the cache of other files' trees (a document closed: they are parsed again when needed). */
+export function clearParseCache(): void {
+  parseCache.clear();
+  parseCacheChars = 0;
 }
 
 const NON_HTTP: ReadonlySet<NginxContext> = new Set(['stream', 'mail', 'events', 'data', 'upstream']);
@@ -186,6 +212,21 @@ export class Level {
       this.kids.set(d, kid);
     }
     return kid;
+  }
+
+  /**
+   * Forgets what was worked out under this level (entries, indexes, child levels), to be worked
+   * out again when asked: rules need it, hovers and links do not, and it is a third of a big
+   * configuration's memory.
+   */
+  release(): void {
+    const stack: Level[] = [this];
+    while (stack.length) {
+      const level = stack.pop()!;
+      if (level.kids) for (const kid of level.kids.values()) stack.push(kid);
+      level.list = level.index = level.byDirective = level.order = level.kids = undefined;
+      locationsCache.delete(level);
+    }
   }
 
   /** This level and its ancestors, innermost first. */
@@ -613,36 +654,59 @@ export interface NginxParsed {
   scope?: NginxDirective;
   /** The level that a block of the document opens (undefined: the document's top) in a placement. */
   levelOf(block: NginxDirective | undefined, placement: Placement): Level;
+  /** Drops what only the rules use (levels, the directive list and index); it is rebuilt when asked. */
+  release(): void;
 }
 
 /** Directives by name, in order. */
-function indexByName(directives: NginxDirective[]): (name: string) => NginxDirective[] {
+function indexByName(directives: NginxDirective[]): Map<string, NginxDirective[]> {
+  const byName = new Map<string, NginxDirective[]>();
+  for (const d of directives) {
+    const list = byName.get(d.name);
+    if (list) list.push(d);
+    else byName.set(d.name, [d]);
+  }
+  return byName;
+}
+
+function assemble(text: string, tree: NginxFile, filePath: string | undefined, key: string, files: WorkspaceFiles, known?: NginxDirective[]): NginxParsed {
+  const doc: ConfigFile = { path: filePath, key: filePath ?? key, text, tree };
+  const { graph, placements, ownContext } = analyseConfig(doc, files);
+  // Both worked out when first asked, and dropped by release().
+  let directives = known;
   let byName: Map<string, NginxDirective[]> | undefined;
-  return (name) => {
-    if (!byName) {
-      byName = new Map();
-      for (const d of directives) {
-        const list = byName.get(d.name);
-        if (list) list.push(d);
-        else byName.set(d.name, [d]);
+  const all = () => (directives ??= documentDirectives(tree));
+  const named = (name: string) => (byName ??= indexByName(all())).get(name) ?? [];
+  const levelOf = (block: NginxDirective | undefined, placement: Placement): Level =>
+    block ? levelOf(block.parent, placement).child(block) : placement.top;
+  return {
+    text,
+    tree,
+    doc,
+    graph,
+    placements,
+    ownContext,
+    get directives() {
+      return all();
+    },
+    named,
+    lookup: named,
+    levelOf,
+    release() {
+      directives = undefined;
+      byName = undefined;
+      // From the top of each placement's configuration: a snippet's levels hang off its includer's.
+      for (const p of placements) {
+        let top = p.top;
+        while (top.parent) top = top.parent;
+        top.release();
       }
-    }
-    return byName.get(name) ?? [];
+    },
   };
 }
 
-function assemble(text: string, tree: NginxFile, filePath: string | undefined, key: string, files: WorkspaceFiles, directives: NginxDirective[]): NginxParsed {
-  const doc: ConfigFile = { path: filePath, key: filePath ?? key, text, tree };
-  const { graph, placements, ownContext } = analyseConfig(doc, files);
-  const named = indexByName(directives);
-  const levelOf = (block: NginxDirective | undefined, placement: Placement): Level =>
-    block ? levelOf(block.parent, placement).child(block) : placement.top;
-  return { text, tree, doc, graph, placements, ownContext, directives, named, lookup: named, levelOf };
-}
-
 export function analyseNginxDocument(text: string, filePath: string | undefined, key: string, files: WorkspaceFiles): NginxParsed {
-  const tree = parseNginx(text);
-  return assemble(text, tree, filePath, key, files, documentDirectives(tree));
+  return assemble(text, parseNginx(text), filePath, key, files);
 }
 
 /** What an update re-read: the server block the edit fell in, before and after. */
@@ -710,5 +774,6 @@ export function updateNginxDocument(previous: NginxParsed, text: string, change:
 /** A view of `parsed` whose rules judge only `block` (a server block) and what it holds. */
 export function scopeTo(parsed: NginxParsed, block: NginxDirective): NginxParsed {
   const directives = documentDirectives({ directives: [block], comments: [], errors: [] });
-  return { ...parsed, directives, named: indexByName(directives), scope: block };
+  const byName = indexByName(directives);
+  return { ...parsed, directives, named: (name) => byName.get(name) ?? [], scope: block };
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { analyseNginxDocument, scopeTo, updateNginxDocument, type NginxParsed } from '../analysis/nginxConfig';
+import { analyseNginxDocument, clearParseCache, scopeTo, updateNginxDocument, type NginxParsed } from '../analysis/nginxConfig';
 import { nginxNodeAt, type NginxArg, type NginxDirective } from '../parsers/nginx';
 import { nginxRules } from '../rules/nginx';
 import type { DocumentLinkTarget, Finding, LanguageSupport, LanguageUpdate, ParseEnvironment, SymbolAt, TextChange } from '../types';
@@ -98,6 +98,9 @@ export const nginxLanguage: LanguageSupport<NginxParsed> = {
   family: 'nginx',
   parse,
   update,
+  settle: (parsed) => parsed.release(),
+  // Trees of other files (includers, included snippets) are kept while documents are open; not after.
+  forget: () => clearParseCache(),
   symbolAt,
   syntaxFindings,
   rules: nginxRules,
