@@ -1,6 +1,7 @@
 /** A minimal LSP client over stdio for the benchmarks: spawn, initialize, open, edit, time. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import { SERVER_NODE_OPTIONS } from '../server/src/protocol';
 import {
   createProtocolConnection,
   DidChangeTextDocumentNotification,
@@ -41,7 +42,8 @@ interface Waiter {
 /** Spawns `node <serverJs> --stdio` and initializes it; resolves once `initialized` is sent. */
 export async function startBenchServer(serverJs: string, rootUri: string): Promise<BenchServer> {
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // As the VS Code client starts it (client/src/languageClient.ts).
+  const child = spawn(process.execPath, [...SERVER_NODE_OPTIONS, serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
