@@ -22,6 +22,7 @@ import { renderPage } from './kb/html';
 import { loadTeamKnowledge } from './kb/teamKnowledge';
 import type { KbProblem } from './kb/types';
 import { createLanguageService } from './service';
+import { URI } from 'vscode-uri';
 import { familyFromPath } from './languages/detect';
 import { diskWorkspace } from './workspace';
 import { defaultSettings, type Family, type Settings, type SeveritySetting } from './types';
@@ -231,20 +232,24 @@ export function startServer(connection: Connection): void {
     // The open itself was validated at once: a second, debounced run would only publish the same again.
     if (openedAt.get(e.document.uri) !== e.document.version) scheduleValidation(e.document);
     openedAt.delete(e.document.uri);
-    revalidateRelated(e.document.uri);
+    revalidateRelated(e.document.uri, true);
   });
 
   /**
    * A config file can change how its includes (or its .htaccess files) are judged: re-judge the
-   * other open config documents of that family. Route files stand alone.
+   * other open config documents of that family. Typing in an open document re-judges only those
+   * whose analysis read it; a file created, deleted or changed on disk re-judges them all (a new
+   * file can match an include glob nobody read before). Route files stand alone.
    */
-  function revalidateRelated(changedUri: string) {
+  function revalidateRelated(changedUri: string, edited = false) {
     const changed = documents.get(changedUri);
     const family = changed ? service.familyOf(changed) : familyFromPath(decodeURIComponent(changedUri));
     if (family !== 'nginx' && family !== 'apache') return;
+    const changedPath = edited && changedUri.startsWith('file:') ? URI.parse(changedUri).fsPath : undefined;
     for (const other of documents.all()) {
       if (other.uri === changedUri || service.familyOf(other) !== family) continue;
-      service.forget(other.uri);
+      if (changedPath && !service.dependsOn(other.uri, changedPath)) continue;
+      service.invalidate(other.uri);
       scheduleValidation(other);
     }
   }

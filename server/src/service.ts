@@ -52,6 +52,13 @@ export interface LanguageService {
   docsHref(ruleId: string): string | undefined;
   /** Drops cached analysis of a closed document. */
   forget(uri: string): void;
+  /** Drops a document's cached analysis so that it is done again (a file it depends on changed). */
+  invalidate(uri: string): void;
+  /**
+   * Whether the document's last analysis read `filePath` (an include, an includer, a governing
+   * config); true when there is no analysis to tell.
+   */
+  dependsOn(uri: string, filePath: string): boolean;
   /** Set when only the start of the document is analysed (see `maxAnalysedBytes`). */
   partialAnalysis(document: TextDocument): PartialAnalysis | undefined;
 }
@@ -62,6 +69,8 @@ interface Analysis {
   analysed: TextDocument;
   /** Its text at this version (the server's document objects change in place with each edit). */
   text: string;
+  /** Other files its analysis read (includes, includers, governing configs), as read and as real paths. */
+  reads: Set<string>;
   partial?: PartialAnalysis;
   parsed: Promise<unknown>;
   findings?: Promise<Finding[]>;
@@ -128,7 +137,33 @@ export function createLanguageService(options: LanguageServiceOptions): Language
   let kb = options.kb;
   let settings = options.settings ?? defaultSettings();
   const languages = options.languages ?? defaultLanguages;
-  const environment = { files: options.files ?? diskWorkspace() };
+  const baseFiles = options.files ?? diskWorkspace();
+  /** The files the analysis running now reads (analyses are synchronous where they read files). */
+  let reading: Set<string> | undefined;
+  const files: WorkspaceFiles = {
+    read(file) {
+      if (reading) {
+        reading.add(file);
+        // A symlink (sites-enabled/x) and its target (sites-available/x) are the same file to an editor.
+        const real = baseFiles.realpath?.(file);
+        if (real) reading.add(real);
+      }
+      return baseFiles.read(file);
+    },
+    glob: (pattern) => baseFiles.glob(pattern),
+    roots: () => baseFiles.roots(),
+    ...(baseFiles.realpath ? { realpath: (file: string) => baseFiles.realpath!(file) } : {}),
+  };
+  const environment = { files };
+  const recordingReads = <T>(a: Analysis, work: () => T): T => {
+    const outer = reading;
+    reading = a.reads;
+    try {
+      return work();
+    } finally {
+      reading = outer;
+    }
+  };
   const cache = new Map<string, Analysis>();
 
   const languageOf = (document: TextDocument): AnyLanguage | undefined => {
@@ -141,11 +176,13 @@ export function createLanguageService(options: LanguageServiceOptions): Language
     const hit = cache.get(document.uri);
     if (hit && hit.version === document.version) return hit;
     const { analysed, partial } = limitDocument(document, options.maxAnalysedBytes);
-    const fresh: Analysis = { version: document.version, analysed, text: analysed.getText(), ...(partial ? { partial } : {}), parsed: Promise.resolve() };
+    const fresh: Analysis = { version: document.version, analysed, text: analysed.getText(), reads: new Set(), ...(partial ? { partial } : {}), parsed: Promise.resolve() };
     // The previous version is handed over (it leaves the cache now): an update may change it in place.
     const previous = hit?.settled && !hit.partial && !partial && language.update && hit.analysed.languageId === analysed.languageId ? hit.settled : undefined;
     if (hit) delete hit.settled;
-    fresh.parsed = Promise.resolve().then(() => {
+    fresh.parsed = Promise.resolve().then(() => recordingReads(fresh, () => {
+      // What the previous version's findings rest on still counts for the ones reused.
+      if (previous?.raw) for (const file of hit!.reads) fresh.reads.add(file);
       if (previous?.raw && hit!.text === fresh.text) {
         // A new version with the same text (an edit undone, a save): nothing to re-check.
         fresh.reuse = { raw: previous.raw };
@@ -163,7 +200,7 @@ export function createLanguageService(options: LanguageServiceOptions): Language
         }
       }
       return language.parse(analysed, environment);
-    });
+    }));
     fresh.parsed.then(
       (parsed) => (fresh.settled = { parsed }),
       () => undefined,
@@ -186,11 +223,14 @@ export function createLanguageService(options: LanguageServiceOptions): Language
     const a = analysis(document, language);
     a.findings ??= a.parsed.then((parsed) => {
       const reuse = a.reuse;
-      const raw = !reuse
-        ? collectFindings(language, a.analysed, parsed, settings)
-        : reuse.update
-          ? updateFindings(language, a.analysed, reuse.update.change, reuse.raw, settings, reuse.update.linesMoved)
-          : reuse.raw;
+      // Rules expand includes lazily: their reads count too.
+      const raw = recordingReads(a, () =>
+        !reuse
+          ? collectFindings(language, a.analysed, parsed, settings)
+          : reuse.update
+            ? updateFindings(language, a.analysed, reuse.update.change, reuse.raw, settings, reuse.update.linesMoved)
+            : reuse.raw,
+      );
       delete a.reuse;
       if (a.settled) a.settled.raw = raw;
       language.settle?.(parsed);
@@ -247,6 +287,14 @@ export function createLanguageService(options: LanguageServiceOptions): Language
       }));
     },
     docsHref,
+    invalidate(uri) {
+      cache.delete(uri);
+    },
+    dependsOn(uri, filePath) {
+      const a = cache.get(uri);
+      if (!a) return true;
+      return a.reads.has(filePath) || a.reads.has(baseFiles.realpath?.(filePath) ?? filePath);
+    },
     forget(uri) {
       cache.delete(uri);
       for (const language of Object.values(languages)) language?.forget?.(uri);

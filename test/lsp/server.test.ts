@@ -105,6 +105,53 @@ describe('language server: configs that depend on each other', () => {
   });
 });
 
+describe('language server: typing re-judges only the configs that read the edited one', () => {
+  it('an edit in a config that nothing else read leaves the others alone; an edit in an included snippet re-judges its includer', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { pathToFileURL } = await import('node:url');
+    const { DidChangeTextDocumentNotification } = await import('vscode-languageserver-protocol/node');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-deps-'));
+    const main = path.join(dir, 'nginx.conf');
+    const snippet = path.join(dir, 'conf.d', 'api.conf');
+    const unrelated = path.join(dir, 'elsewhere', 'site.conf');
+    fs.mkdirSync(path.dirname(snippet));
+    fs.mkdirSync(path.dirname(unrelated));
+    const mainText = 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n';
+    const snippetText = 'server {\n    listen 127.0.0.1:8080;\n    location / { deny all; allow 10.0.0.1; }\n}\n';
+    const unrelatedText = 'server {\n    listen 127.0.0.1:8081;\n    location / { return 204; }\n}\n';
+    fs.writeFileSync(main, mainText);
+    fs.writeFileSync(snippet, snippetText);
+    fs.writeFileSync(unrelated, unrelatedText);
+    const client = await startServer(pathToFileURL(dir).href);
+    const [mainUri, snippetUri, unrelatedUri] = [main, snippet, unrelated].map((f) => pathToFileURL(f).href) as [string, string, string];
+    const edit = (uri: string, version: number, text: string) =>
+      client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+    try {
+      client.open(mainUri, 'nginx', mainText);
+      client.open(snippetUri, 'nginx', snippetText);
+      client.open(unrelatedUri, 'nginx', unrelatedText);
+      // Opening one re-judges the others that read it: let that settle, then forget what it published.
+      const settle = async (uri: string) => {
+        for (;;) if ((await client.diagnostics(uri, 600).then(() => 'more', () => 'quiet')) === 'quiet') return;
+      };
+      await Promise.all([settle(mainUri), settle(snippetUri), settle(unrelatedUri)]);
+      // Nothing reads elsewhere/site.conf: only it is judged again.
+      await edit(unrelatedUri, 2, unrelatedText.replace('204', '205'));
+      await client.diagnostics(unrelatedUri);
+      await assert.rejects(client.diagnostics(mainUri, 800), /no diagnostics/);
+      await assert.rejects(client.diagnostics(snippetUri, 100), /no diagnostics/);
+      // nginx.conf includes conf.d/api.conf: editing the snippet re-judges nginx.conf too.
+      await edit(snippetUri, 2, snippetText.replace('deny all; allow 10.0.0.1;', 'allow 10.0.0.1; deny all;'));
+      await Promise.all([client.diagnostics(snippetUri), client.diagnostics(mainUri)]);
+    } finally {
+      await client.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('language server: team knowledge folders', () => {
   it('a broken page in statuslens.knowledgeBase.paths becomes a diagnostic on that file, and a good one overrides the hover', async () => {
     const fs = await import('node:fs');

@@ -64,8 +64,13 @@ export async function startServer(rootUri = `file://${ROOT}`, settings?: Record<
       const queued = published.get(uri);
       if (queued?.length) return Promise.resolve(queued.shift()!);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms`)), timeoutMs);
-        waiting.set(uri, [...(waiting.get(uri) ?? []), (p) => (clearTimeout(timer), resolve(p))]);
+        const waiter = (p: PublishDiagnosticsParams) => (clearTimeout(timer), resolve(p));
+        const timer = setTimeout(() => {
+          // A waiter that gave up must not swallow the next publish.
+          waiting.set(uri, (waiting.get(uri) ?? []).filter((w) => w !== waiter));
+          reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiting.set(uri, [...(waiting.get(uri) ?? []), waiter]);
       });
     },
     async close() {
