@@ -1,11 +1,25 @@
 /** The bundled server, spawned over stdio, answers like a language server should. */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { CodeActionRequest, HoverRequest, type Hover, type MarkupContent } from 'vscode-languageserver-protocol/node';
+import { pathToFileURL } from 'node:url';
+import { CodeActionRequest, DidChangeTextDocumentNotification, HoverRequest, type Hover, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import { SERVER, startServer, type TestClient } from '../support/lspClient';
 
 const hoverText = (h: Hover | null) => (h ? (h.contents as MarkupContent).value : '');
+
+/** Writes `files` (relative path → text) into a new temporary folder; returns it and each file's URI. */
+function tempConfigs(files: Record<string, string>): { dir: string; uri: (rel: string) => string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-configs-'));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return { dir, uri: (rel) => pathToFileURL(path.join(dir, rel)).href };
+}
 
 describe('language server over stdio', () => {
   let client: TestClient;
@@ -67,23 +81,13 @@ describe('language server command line', () => {
 
 describe('language server: configs that depend on each other', () => {
   it('re-judges an open snippet when the open nginx.conf that includes it changes', async () => {
-    const fs = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    const { pathToFileURL } = await import('node:url');
-    const { DidChangeTextDocumentNotification } = await import('vscode-languageserver-protocol/node');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-inc-'));
-    const main = path.join(dir, 'nginx.conf');
-    const snippet = path.join(dir, 'conf.d', 'api.conf');
-    fs.mkdirSync(path.dirname(snippet));
     const withStatus = 'events {}\nhttp {\n    limit_req_zone $binary_remote_addr zone=z:1m rate=1r/s;\n    limit_req_status 429;\n    include conf.d/*.conf;\n}\n';
     const snippetText = 'server {\n    listen 127.0.0.1:8080;\n    location /api/ {\n        limit_req zone=z;\n    }\n}\n';
-    fs.writeFileSync(main, withStatus);
-    fs.writeFileSync(snippet, snippetText);
+    const { dir, uri } = tempConfigs({ 'nginx.conf': withStatus, 'conf.d/api.conf': snippetText });
     const client = await startServer(pathToFileURL(dir).href);
     try {
-      const mainUri = pathToFileURL(main).href;
-      const snippetUri = pathToFileURL(snippet).href;
+      const mainUri = uri('nginx.conf');
+      const snippetUri = uri('conf.d/api.conf');
       client.open(mainUri, 'nginx', withStatus);
       client.open(snippetUri, 'nginx', snippetText);
       await client.diagnostics(mainUri);
@@ -107,27 +111,14 @@ describe('language server: configs that depend on each other', () => {
 
 describe('language server: typing re-judges only the configs that read the edited one', () => {
   it('an edit in a config that nothing else read leaves the others alone; an edit in an included snippet re-judges its includer', async () => {
-    const fs = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    const { pathToFileURL } = await import('node:url');
-    const { DidChangeTextDocumentNotification } = await import('vscode-languageserver-protocol/node');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-deps-'));
-    const main = path.join(dir, 'nginx.conf');
-    const snippet = path.join(dir, 'conf.d', 'api.conf');
-    const unrelated = path.join(dir, 'elsewhere', 'site.conf');
-    fs.mkdirSync(path.dirname(snippet));
-    fs.mkdirSync(path.dirname(unrelated));
     const mainText = 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n';
     const snippetText = 'server {\n    listen 127.0.0.1:8080;\n    location / { deny all; allow 10.0.0.1; }\n}\n';
     const unrelatedText = 'server {\n    listen 127.0.0.1:8081;\n    location / { return 204; }\n}\n';
-    fs.writeFileSync(main, mainText);
-    fs.writeFileSync(snippet, snippetText);
-    fs.writeFileSync(unrelated, unrelatedText);
+    const { dir, uri } = tempConfigs({ 'nginx.conf': mainText, 'conf.d/api.conf': snippetText, 'elsewhere/site.conf': unrelatedText });
     const client = await startServer(pathToFileURL(dir).href);
-    const [mainUri, snippetUri, unrelatedUri] = [main, snippet, unrelated].map((f) => pathToFileURL(f).href) as [string, string, string];
-    const edit = (uri: string, version: number, text: string) =>
-      client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text }] });
+    const [mainUri, snippetUri, unrelatedUri] = [uri('nginx.conf'), uri('conf.d/api.conf'), uri('elsewhere/site.conf')];
+    const edit = (target: string, version: number, text: string) =>
+      client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: target, version }, contentChanges: [{ text }] });
     try {
       client.open(mainUri, 'nginx', mainText);
       client.open(snippetUri, 'nginx', snippetText);
@@ -154,14 +145,10 @@ describe('language server: typing re-judges only the configs that read the edite
 
 describe('language server: team knowledge folders', () => {
   it('a broken page in statuslens.knowledgeBase.paths becomes a diagnostic on that file, and a good one overrides the hover', async () => {
-    const fs = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    const { pathToFileURL } = await import('node:url');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-teamkb-'));
-    fs.mkdirSync(path.join(dir, 'status'));
-    fs.writeFileSync(path.join(dir, 'status', '403.md'), '---\nkind: status\ncode: 403\n---\n# 403 Forbidden\n\n## Summary\n\nAt ACME, a 403 comes from WAF rule 9412.\n');
-    fs.writeFileSync(path.join(dir, 'status', '418.md'), '---\nkind: status\ncode: teapot\n---\n# 418\n');
+    const { dir } = tempConfigs({
+      'status/403.md': '---\nkind: status\ncode: 403\n---\n# 403 Forbidden\n\n## Summary\n\nAt ACME, a 403 comes from WAF rule 9412.\n',
+      'status/418.md': '---\nkind: status\ncode: teapot\n---\n# 418\n',
+    });
     const client = await startServer(pathToFileURL(os.tmpdir()).href, { knowledgeBase: { paths: [dir] } });
     try {
       const broken = await client.diagnostics(pathToFileURL(path.join(dir, 'status', '418.md')).href);
