@@ -192,7 +192,13 @@ export function createLanguageService(options: LanguageServiceOptions): Language
         const before = hit!.text;
         const after = fresh.text;
         const change = changeBetween(before, after);
-        const update = language.update!(previous.parsed, analysed, change, environment);
+        let update: LanguageUpdate<unknown> | undefined;
+        try {
+          update = language.update!(previous.parsed, analysed, change, environment);
+        } catch (err) {
+          // An update bug must cost a whole analysis, never the document's diagnostics.
+          console.error(`statuslens: update of ${document.uri} failed, analysing it whole: ${(err as Error).stack ?? err}`);
+        }
         if (update) {
           const linesMoved = countLineBreaks(before, change.start, change.oldEnd) !== countLineBreaks(after, change.start, change.newEnd);
           fresh.reuse = { raw: previous.raw, update: { change: update, linesMoved } };

@@ -147,6 +147,25 @@ describe('incremental analysis equals a fresh analysis', () => {
     }
   });
 
+  it('an update that throws costs a whole analysis, not the diagnostics', async () => {
+    const broken = { ...nginxLanguage, update: () => { throw new Error('update bug'); } } as LanguageSupport<unknown>;
+    const ls = createLanguageService({ kb: projectKb(), languages: { nginx: broken } });
+    const text = 'events {}\nhttp {\n    server {\n        location / { deny all; allow 10.0.0.1; }\n    }\n}\n';
+    const uri = 'file:///srv/update-bug/nginx.conf';
+    await ls.findings(TextDocument.create(uri, 'nginx', 1, text));
+    const error = console.error;
+    console.error = () => undefined;
+    try {
+      const edited = text.replace('10.0.0.1', '10.0.0.2');
+      const got = await ls.findings(TextDocument.create(uri, 'nginx', 2, edited));
+      const want = await createLanguageService({ kb: projectKb() }).findings(TextDocument.create(uri, 'nginx', 1, edited));
+      assert.deepEqual(shape(got), shape(want));
+      assert.equal(got.length, 1);
+    } finally {
+      console.error = error;
+    }
+  });
+
   const inputs = loadInputs().filter((i) => i.languageId === 'nginx');
   it(`on every nginx corpus file and fixture (${inputs.length}), edit sequences give what a fresh analysis gives`, async (t) => {
     let updates = 0;
