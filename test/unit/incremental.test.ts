@@ -12,10 +12,12 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyseNginxDocument, updateNginxDocument } from '../../server/src/analysis/nginxConfig';
 import { nginxLanguage } from '../../server/src/languages/nginx';
+import { parseNginx, type NginxFile } from '../../server/src/parsers/nginx';
 import { changeBetween, createLanguageService, type LanguageService } from '../../server/src/service';
 import type { Finding, LanguageSupport } from '../../server/src/types';
-import { diskWorkspace } from '../../server/src/workspace';
+import { diskWorkspace, memoryWorkspace } from '../../server/src/workspace';
 import { generateNginx } from '../../bench/generate';
 import { projectKb } from '../support/service';
 import { loadInputs } from './fuzz-harness';
@@ -145,6 +147,39 @@ describe('incremental analysis equals a fresh analysis', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('an updated tree equals a whole parse of the new text, syntax errors included', (t) => {
+    const files = memoryWorkspace({});
+    const body = (i: number) => `  server {\n    listen 80;\n    location /a${i} { deny all; allow 10.0.0.${i % 250}; }\n    location = /h${i} { return 204 "ok"; }\n    add_header X-Frame-Options DENY;\n  }\n`;
+    const original = `events {}\nhttp {\n${Array.from({ length: 40 }, (_, i) => body(i)).join('')}}\n`;
+    const pieces = ['', 'x', '5', ';', '{', '}', '"', "'", '#', '\n', ' a b;', '\\', '$', '{2}', '${x}'];
+    // Trees without parent links (they are cycles) and as plain data.
+    const plain = (tree: NginxFile) => JSON.parse(JSON.stringify(tree, (k, v) => (k === 'parent' ? undefined : v)));
+    let updates = 0;
+    let edits = 0;
+    fc.assert(
+      fc.property(fc.array(fc.record({ server: fc.nat(), at: fc.double({ min: 0, max: 1, noNaN: true }), remove: fc.nat(3), insert: fc.constantFrom(...pieces) }), { minLength: 1, maxLength: 30 }), (list) => {
+        let text = original;
+        let parsed = analyseNginxDocument(text, undefined, 'file:///t.conf', files);
+        for (const e of list) {
+          const servers = parsed.tree.directives.find((d) => d.name === 'http')?.block?.children.filter((d) => d.name === 'server' && d.block) ?? [];
+          const server = servers[e.server % Math.max(1, servers.length)];
+          if (!server?.block) return;
+          const pos = server.block.start + 1 + Math.floor(e.at * Math.max(1, server.block.end - server.block.start - 2));
+          const next = text.slice(0, pos) + e.insert + text.slice(pos + e.remove);
+          const u = updateNginxDocument(parsed, next, { start: pos, oldEnd: Math.min(pos + e.remove, text.length), newEnd: pos + e.insert.length }, files);
+          edits++;
+          if (u) updates++;
+          parsed = u ? u.parsed : analyseNginxDocument(next, undefined, 'file:///t.conf', files);
+          text = next;
+          assert.deepEqual(plain(parsed.tree), plain(parseNginx(text)));
+        }
+      }),
+      { seed: SEED, numRuns: Math.max(50, EDITS * 2) },
+    );
+    t.diagnostic(`${edits} edits, ${updates} of them updates, each tree equal to a whole parse`);
+    assert.ok(updates > edits * 0.3, `only ${updates} of ${edits} edits were updates`);
   });
 
   it('an update that throws costs a whole analysis, not the diagnostics', async () => {

@@ -619,7 +619,7 @@ function walkUpRoots(files: WorkspaceFiles, docPath: string | undefined): string
 }
 
 /** Every directive of the document in order (skipping map/types and Lua bodies), with include directives too. */
-export function documentDirectives(tree: NginxFile): NginxDirective[] {
+export function documentDirectives(tree: Pick<NginxFile, 'directives'>): NginxDirective[] {
   const out: NginxDirective[] = [];
   const visit = (list: NginxDirective[]) => {
     for (const d of list) {
@@ -748,24 +748,28 @@ function serverBlockHolding(tree: NginxFile, change: TextChange): NginxDirective
 
 /**
  * Re-analyses a document after an edit inside one server block, reusing `previous` (whose tree it
- * changes in place: the caller hands it over). Undefined when only a whole analysis will do: the
- * file had a syntax error, the edit is outside every server block, or it changes the block's bounds.
+ * changes in place: the caller hands it over). Undefined when only a whole analysis will do: a
+ * block is left open, the edit is outside every server block, or it changes the block's bounds.
  */
 export function updateNginxDocument(previous: NginxParsed, text: string, change: TextChange, files: WorkspaceFiles): NginxUpdate | undefined {
   const tree = previous.tree;
-  if (tree.errors.length) return undefined;
+  // A block left open anywhere changes how the whole file reads (and which block is blamed for it).
+  if (tree.directives.some((d) => d.block && !d.block.closed)) return undefined;
   const old = serverBlockHolding(tree, change);
   if (!old) return undefined;
+  // Errors inside the block are re-read with it and those outside it stay; none may straddle it,
+  // and no quote left open before it (a quote typed in the block would close that one).
+  if (tree.errors.some((e) => (e.start < old.end && e.end > old.start && !(e.start >= old.start && e.end <= old.end)) || (e.unterminated && e.start < old.start))) return undefined;
   const delta = change.newEnd - change.oldEnd;
   const fresh = reparseNginxBlock(text, old, delta);
   if (!fresh) return undefined;
   const { start: oldStart, end: oldEnd } = old;
   // The block's directives are one run of the document-ordered list: swap that run.
   const from = previous.directives.indexOf(old);
-  const count = documentDirectives({ directives: [old], comments: [], errors: [] }).length;
+  const count = documentDirectives({ directives: [old] }).length;
   spliceNginxBlock(tree, old, fresh, delta);
   const directives = previous.directives.slice(0, from);
-  for (const d of documentDirectives({ directives: [fresh.directive], comments: [], errors: [] })) directives.push(d);
+  for (const d of documentDirectives({ directives: [fresh.directive] })) directives.push(d);
   for (let i = from + count; i < previous.directives.length; i++) directives.push(previous.directives[i]!);
   const parsed = assemble(text, tree, previous.doc.path, previous.doc.key, files, directives);
   return { parsed, block: fresh.directive, oldStart, oldEnd, delta };
@@ -773,7 +777,7 @@ export function updateNginxDocument(previous: NginxParsed, text: string, change:
 
 /** A view of `parsed` whose rules judge only `block` (a server block) and what it holds. */
 export function scopeTo(parsed: NginxParsed, block: NginxDirective): NginxParsed {
-  const directives = documentDirectives({ directives: [block], comments: [], errors: [] });
+  const directives = documentDirectives({ directives: [block] });
   const byName = indexByName(directives);
   return { ...parsed, directives, named: (name) => byName.get(name) ?? [], scope: block };
 }

@@ -62,6 +62,8 @@ export interface NginxSyntaxError {
   message: string;
   start: number;
   end: number;
+  /** Set on an unterminated quote: any quote typed later in the file would close it. */
+  unterminated?: true;
 }
 
 export interface NginxFile {
@@ -69,6 +71,8 @@ export interface NginxFile {
   comments: NginxComment[];
   /** Lexical errors (quotes, regexes) first, then structural ones, each by offset: the first is usually the cause of the rest. */
   errors: NginxSyntaxError[];
+  /** How many of `errors` are lexical (they come first). */
+  lexicalErrors: number;
 }
 
 type Token =
@@ -228,7 +232,7 @@ class Tokenizer {
       let lineEnd = t.indexOf('\n', start);
       if (lineEnd < 0) lineEnd = t.length;
       const contentEnd = lineEnd > start && t[lineEnd - 1] === '\r' ? lineEnd - 1 : lineEnd;
-      this.errors.push({ message: `unterminated ${q === '"' ? 'double' : 'single'}-quoted string: add the closing ${q}`, start, end: contentEnd });
+      this.errors.push({ message: `unterminated ${q === '"' ? 'double' : 'single'}-quoted string: add the closing ${q}`, start, end: contentEnd, unterminated: true });
       this.advance(lineEnd);
       return { type: 'word', arg: { value: unescape(t.slice(start + 1, contentEnd)), start, end: contentEnd, quote: q }, line };
     }
@@ -460,7 +464,7 @@ export function parseNginx(text: string): NginxFile {
     errors.push({ message, start: culprit.nameStart, end: culprit.block ? culprit.block.start + 1 : culprit.nameEnd });
   }
   const byOffset = (a: NginxSyntaxError, b: NginxSyntaxError) => a.start - b.start;
-  return { directives: children, comments: tk.comments, errors: [...tk.errors.sort(byOffset), ...errors.sort(byOffset)] };
+  return { directives: children, comments: tk.comments, errors: [...tk.errors.sort(byOffset), ...errors.sort(byOffset)], lexicalErrors: tk.errors.length };
 }
 
 /** How many blocks enclose a directive. */
@@ -470,13 +474,24 @@ function depthOf(d: NginxDirective): number {
   return depth;
 }
 
+/** A block as re-read by `reparseNginxBlock`. */
+export interface ReparsedBlock {
+  directive: NginxDirective;
+  comments: NginxComment[];
+  /** Its syntax errors, lexical and structural, each by offset. */
+  lexical: NginxSyntaxError[];
+  structural: NginxSyntaxError[];
+}
+
 /**
- * Re-reads one block directive of an error-free file after an edit that lies strictly inside its
- * braces. `text` is the new document and `delta` the edit's change in length. Returns the
- * directive as it now reads, or undefined when the edit may reach beyond the block (it reads
- * with an error, or its closing brace is no longer where the edit put it), and only a whole parse will do.
+ * Re-reads one block directive after an edit that lies strictly inside its braces. `text` is the
+ * new document and `delta` the edit's change in length. Returns the directive as it now reads, or
+ * undefined when the edit may reach beyond the block (its closing brace is no longer where the
+ * edit put it, or a block inside it is left open), and only a whole parse will do. Errors that
+ * stay inside the block (a missing `;`, a bad quote that ends on its line) read the same as in a
+ * whole parse, so they are kept.
  */
-export function reparseNginxBlock(text: string, old: NginxDirective, delta: number): { directive: NginxDirective; comments: NginxComment[] } | undefined {
+export function reparseNginxBlock(text: string, old: NginxDirective, delta: number): ReparsedBlock | undefined {
   if (!old.block?.closed || old.block.kind === 'opaque') return undefined;
   const tk = new Tokenizer(text, old.start);
   const reader = createReader(text, tk, depthOf(old));
@@ -489,10 +504,9 @@ export function reparseNginxBlock(text: string, old: NginxDirective, delta: numb
     fresh.block.kind === old.block.kind &&
     fresh.end === old.end + delta &&
     fresh.args.length === old.args.length &&
-    !reader.errors.length &&
-    !reader.unclosed.length &&
-    !tk.errors.length;
-  return ok ? { directive: fresh, comments: tk.comments } : undefined;
+    !reader.unclosed.length;
+  const byOffset = (a: NginxSyntaxError, b: NginxSyntaxError) => a.start - b.start;
+  return ok ? { directive: fresh, comments: tk.comments, lexical: tk.errors.sort(byOffset), structural: reader.errors.sort(byOffset) } : undefined;
 }
 
 /** Moves every offset of a directive (its name, arguments and block, not its children) by `delta`. */
@@ -523,7 +537,7 @@ function shiftAll(list: NginxDirective[], delta: number) {
  * directives after it move by `delta`, the blocks around it grow or shrink by it. The tree is
  * changed, so whoever held it must be done with it.
  */
-export function spliceNginxBlock(file: NginxFile, old: NginxDirective, fresh: { directive: NginxDirective; comments: NginxComment[] }, delta: number): void {
+export function spliceNginxBlock(file: NginxFile, old: NginxDirective, fresh: ReparsedBlock, delta: number): void {
   const oldEnd = old.end;
   const siblings = old.parent?.block?.children ?? file.directives;
   const at = siblings.indexOf(old);
@@ -549,6 +563,15 @@ export function spliceNginxBlock(file: NginxFile, old: NginxDirective, fresh: { 
     comments[i]!.end += delta;
   }
   comments.splice(from, to - from, ...fresh.comments);
+  // Errors: the block's own replace the old block's, in each group, and the later ones move.
+  const regroup = (group: NginxSyntaxError[], own: NginxSyntaxError[]) => [
+    ...group.filter((e) => e.start < old.start),
+    ...own,
+    ...group.filter((e) => e.start >= oldEnd).map((e) => ({ ...e, start: e.start + delta, end: e.end + delta })),
+  ];
+  const lexical = regroup(file.errors.slice(0, file.lexicalErrors), fresh.lexical);
+  file.errors = [...lexical, ...regroup(file.errors.slice(file.lexicalErrors), fresh.structural)];
+  file.lexicalErrors = lexical.length;
 }
 
 /** Whether a block's children are nginx directives (not map/types entries, not Lua). */
