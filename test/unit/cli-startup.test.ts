@@ -90,6 +90,22 @@ describe('compile cache', () => {
     assert.deepEqual(fs.readdirSync(dir), [path.basename(first.entry)], 'no temporary files left behind');
   });
 
+  it('deletes entries and temporary files nothing wrote for long when it writes one', () => {
+    const file = fixture('prune');
+    const dir = path.join(tmp, 'cache-prune');
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const old = new Date(Date.now() - 40 * 24 * 60 * 60 * 1000);
+    const stale = path.join(dir, 'mod-test-v18.0.0-x64-0000.cache');
+    const strayTmp = path.join(dir, 'mod-test-v20.0.0-x64-0000.cache.123-abc.tmp');
+    const recent = path.join(dir, 'mod-test-v22.0.0-x64-0000.cache');
+    const notOurs = path.join(dir, 'notes.txt');
+    for (const f of [stale, strayTmp, recent, notOurs]) fs.writeFileSync(f, 'x');
+    for (const f of [stale, strayTmp, notOurs]) fs.utimesSync(f, old, old);
+    const first = load(file, dir);
+    assert.equal(first.saved, true);
+    assert.deepEqual(fs.readdirSync(dir).sort(), [path.basename(first.entry!), path.basename(recent), 'notes.txt'].sort());
+  });
+
   it('ignores a damaged or foreign entry (never handed to V8, never fatal) and rewrites it', () => {
     const file = fixture('damaged');
     const dir = path.join(tmp, 'cache-damaged');

@@ -179,6 +179,31 @@ const plain = (file: string, state: CompileCacheState, entry?: string): CompileC
 });
 
 /** Loads the CommonJS file `file` (an absolute path) through the code cache. See the file comment. */
+/** Entries not written for this long are deleted when another is written (an entry is rewritten the next time it is needed). */
+export const STALE_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * Old Node versions, moved installs and other flags each leave an entry that nothing reads again:
+ * on every write, entries older than `STALE_MS` and temporary files older than a day go.
+ */
+function pruneStale(dir: string, keep: string): void {
+  const now = Date.now();
+  try {
+    for (const name of fs.readdirSync(dir)) {
+      const file = path.join(dir, name);
+      const maxAge = name.endsWith('.cache') ? STALE_MS : name.endsWith('.tmp') ? 24 * 60 * 60 * 1000 : undefined;
+      if (maxAge === undefined || file === keep) continue;
+      try {
+        if (now - fs.statSync(file).mtimeMs > maxAge) fs.rmSync(file, { force: true });
+      } catch {
+        // Gone already, or not ours to delete: leave it.
+      }
+    }
+  } catch {
+    // An unreadable folder: nothing to prune.
+  }
+}
+
 export function loadWithCompileCache(file: string, options: CompileCacheOptions = {}): CompileCacheLoad {
   const env = options.env ?? process.env;
   if (cacheDisabledReason(env)) return plain(file, 'off');
@@ -232,6 +257,7 @@ export function loadWithCompileCache(file: string, options: CompileCacheOptions 
         tmp = `${entry}.${process.pid}-${Date.now().toString(36)}.tmp`;
         fs.writeFileSync(tmp, Buffer.concat([Buffer.from(JSON.stringify(header) + '\n'), data]), { mode: 0o600, flag: 'wx' });
         fs.renameSync(tmp, entry);
+        pruneStale(dir, entry);
         return true;
       } catch {
         try {
