@@ -11,11 +11,6 @@ const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** Runs the syntax check and every enabled rule; applies settings and suppression comments. */
-export function runRules<P>(language: LanguageSupport<P>, document: TextDocument, parsed: P, settings: Settings): Finding[] {
-  return applySettings(document, collectFindings(language, document, parsed, settings), settings);
-}
-
 /**
  * The syntax findings and every enabled rule's findings, before settings and suppression comments:
  * each rule's in offset order, rules in registry order (what an update reuses).
