@@ -143,6 +143,48 @@ describe('language server: typing re-judges only the configs that read the edite
   });
 });
 
+describe('language server: incremental edits', () => {
+  it('after a run of edits inside server blocks, the diagnostics are those of a fresh open of the same text', async () => {
+    const server = (i: number) => `    server {\n        listen 127.0.0.1:${8000 + i};\n        location / { deny all; allow 10.0.0.${i}; }\n        location = /h { return 204; }\n    }\n`;
+    let text = `events {}\nhttp {\n${Array.from({ length: 30 }, (_, i) => server(i)).join('')}}\n`;
+    const { dir, uri } = tempConfigs({});
+    const client = await startServer(pathToFileURL(dir).href);
+    const shape = (d: { diagnostics: { range: unknown; code?: unknown; message: unknown }[] }) => d.diagnostics.map((x) => [x.range, x.code, x.message]);
+    try {
+      const live = uri('nginx.conf');
+      client.open(live, 'nginx', text);
+      let last = await client.diagnostics(live);
+      // Each edit is a range change (the server's document object changes in place), waited for:
+      // allow/deny swapped in one server, and every third edit adds a line.
+      for (let version = 2; version <= 16; version++) {
+        const lines = text.split('\n');
+        const line = lines.findIndex((l) => l.includes(`:${8000 + ((version * 7) % 30)};`)) + 1;
+        const current = lines[line]!;
+        const swapped = current.includes('{ deny all; allow')
+          ? current.replace(/\{ deny all; allow ([\d.]+); \}/, '{ allow $1; deny all; }')
+          : current.replace(/\{ allow ([\d.]+); deny all; \}/, '{ deny all; allow $1; }');
+        const replacement = version % 3 ? swapped : `${swapped}\n`;
+        await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+          textDocument: { uri: live, version },
+          contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: current.length } }, text: replacement }],
+        });
+        lines[line] = replacement;
+        text = lines.join('\n');
+        do last = await client.diagnostics(live);
+        while (last.version !== version);
+      }
+      const copy = uri('copy.conf');
+      client.open(copy, 'nginx', text);
+      const fresh = await client.diagnostics(copy);
+      assert.ok(fresh.diagnostics.some((d) => d.code === 'nginx/allow-after-deny-all'), 'the edits left findings to compare');
+      assert.deepEqual(shape(last), shape(fresh));
+    } finally {
+      await client.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('language server: team knowledge folders', () => {
   it('a broken page in statuslens.knowledgeBase.paths becomes a diagnostic on that file, and a good one overrides the hover', async () => {
     const { dir } = tempConfigs({
