@@ -9,7 +9,7 @@
  * that rules can stay quiet instead of guessing.
  */
 import * as path from 'node:path';
-import { hasDirectiveBody, parseNginx, reparseNginxBlock, spliceNginxBlock, type NginxDirective, type NginxFile } from '../parsers/nginx';
+import { findCovering, hasDirectiveBody, parseNginx, reparseNginxBlock, spliceNginxBlock, type NginxDirective, type NginxFile } from '../parsers/nginx';
 import type { TextChange } from '../types';
 import type { WorkspaceFiles } from '../workspace';
 
@@ -727,17 +727,7 @@ export interface NginxUpdate {
 function serverBlockHolding(tree: NginxFile, change: TextChange): NginxDirective | undefined {
   let list = tree.directives;
   for (;;) {
-    // Siblings are in offset order; the one that may hold the change is the last starting before it.
-    let lo = 0;
-    let hi = list.length - 1;
-    let hit: NginxDirective | undefined;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid]!.start <= change.start) {
-        hit = list[mid];
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    const hit = findCovering(list, change.start);
     const block = hit?.block;
     if (!hit || !block || block.kind !== 'directives' || !block.closed) return undefined;
     if (!(block.start < change.start && change.oldEnd < block.end)) return undefined;

@@ -447,6 +447,8 @@ function createReader(text: string, tk: Tokenizer, depth: number) {
   return { errors, unclosed, parseList, parseDirective, suspiciousClose: () => suspiciousClose };
 }
 
+const byOffset = (a: NginxSyntaxError, b: NginxSyntaxError) => a.start - b.start;
+
 export function parseNginx(text: string): NginxFile {
   const tk = new Tokenizer(text);
   const reader = createReader(text, tk, 0);
@@ -463,7 +465,6 @@ export function parseNginx(text: string): NginxFile {
       : `"${culprit.name}" block is not closed: add "}"`;
     errors.push({ message, start: culprit.nameStart, end: culprit.block ? culprit.block.start + 1 : culprit.nameEnd });
   }
-  const byOffset = (a: NginxSyntaxError, b: NginxSyntaxError) => a.start - b.start;
   return { directives: children, comments: tk.comments, errors: [...tk.errors.sort(byOffset), ...errors.sort(byOffset)], lexicalErrors: tk.errors.length };
 }
 
@@ -505,7 +506,6 @@ export function reparseNginxBlock(text: string, old: NginxDirective, delta: numb
     fresh.end === old.end + delta &&
     fresh.args.length === old.args.length &&
     !reader.unclosed.length;
-  const byOffset = (a: NginxSyntaxError, b: NginxSyntaxError) => a.start - b.start;
   return ok ? { directive: fresh, comments: tk.comments, lexical: tk.errors.sort(byOffset), structural: reader.errors.sort(byOffset) } : undefined;
 }
 
@@ -610,7 +610,7 @@ export function nginxNodeAt(
 }
 
 /** Binary search over siblings (they are in offset order): hovers stay fast in 50,000-line files. */
-function findCovering(list: NginxDirective[], offset: number): NginxDirective | undefined {
+export function findCovering(list: NginxDirective[], offset: number): NginxDirective | undefined {
   let lo = 0;
   let hi = list.length - 1;
   while (lo <= hi) {
