@@ -19,6 +19,7 @@ import {
   stringValue,
   tokens,
   truthOf,
+  unwrapper,
   type Dialect,
   type LiteralSyntax,
   type SiteOptions,
@@ -26,15 +27,7 @@ import {
 
 export const HANDLERS = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 
-function unwrap(node: Node): Node {
-  let n = node;
-  while (n.type === 'parenthesized_expression') {
-    const inner = kids(n)[0];
-    if (!inner) break;
-    n = inner;
-  }
-  return n;
-}
+const unwrap = unwrapper(['parenthesized_expression']);
 
 function goString(n: Node): string | undefined {
   return n.type === 'interpreted_string_literal' || n.type === 'raw_string_literal' ? stringValue(n) : undefined;

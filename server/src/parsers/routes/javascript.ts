@@ -21,6 +21,7 @@ import {
   stringValue,
   tokens,
   truthOf,
+  unwrapper,
   type Dialect,
   type LiteralSyntax,
   type Place,
@@ -33,17 +34,7 @@ export const HANDLERS = new Set([
 ]);
 
 /** Wrappers that do not change a value: `(x)`, `x as T`, `x!`, `await x`, `<T>x`. */
-const TRANSPARENT = new Set(['parenthesized_expression', 'as_expression', 'satisfies_expression', 'non_null_expression', 'type_assertion', 'await_expression']);
-
-function unwrap(node: Node): Node {
-  let n = node;
-  while (TRANSPARENT.has(n.type)) {
-    const inner = kids(n)[0];
-    if (!inner) break;
-    n = inner;
-  }
-  return n;
-}
+const unwrap = unwrapper(['parenthesized_expression', 'as_expression', 'satisfies_expression', 'non_null_expression', 'type_assertion', 'await_expression']);
 
 /** `req.session.user` → [req, session, user]; `req.headers['authorization']` → [req, headers, authorization]. */
 function names(node: Node | null): string[] {

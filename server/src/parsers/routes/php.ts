@@ -18,6 +18,7 @@ import {
   replaceWith,
   tokens,
   truthOf,
+  unwrapper,
   type Dialect,
   type LiteralSyntax,
   type SiteOptions,
@@ -25,15 +26,7 @@ import {
 
 export const HANDLERS = new Set(['method_declaration', 'function_definition', 'anonymous_function', 'anonymous_function_creation_expression', 'arrow_function']);
 
-function unwrap(node: Node): Node {
-  let n = node;
-  while (n.type === 'parenthesized_expression') {
-    const inner = kids(n)[0];
-    if (!inner) break;
-    n = inner;
-  }
-  return n;
-}
+const unwrap = unwrapper(['parenthesized_expression']);
 
 function phpString(n: Node): string | undefined {
   if (n.type !== 'string' && n.type !== 'encapsed_string') return undefined;

@@ -18,6 +18,7 @@ import {
   stringValue,
   tokens,
   truthOf,
+  unwrapper,
   type Dialect,
   type LiteralSyntax,
   type SiteOptions,
@@ -25,15 +26,7 @@ import {
 
 export const HANDLERS = new Set(['function_definition', 'lambda']);
 
-function unwrap(node: Node): Node {
-  let n = node;
-  while (n.type === 'parenthesized_expression' || n.type === 'await') {
-    const inner = kids(n)[0];
-    if (!inner) break;
-    n = inner;
-  }
-  return n;
-}
+const unwrap = unwrapper(['parenthesized_expression', 'await']);
 
 /** `request.user.is_authenticated` → [request, user, is_authenticated]; `request.headers.get('Authorization')` → [..., Authorization]. */
 /**

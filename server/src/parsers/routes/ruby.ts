@@ -20,6 +20,7 @@ import {
   stringValue,
   tokens,
   truthOf,
+  unwrapper,
   type Dialect,
   type LiteralSyntax,
   type SiteOptions,
@@ -27,15 +28,7 @@ import {
 
 export const HANDLERS = new Set(['method', 'singleton_method', 'block', 'do_block', 'lambda']);
 
-function unwrap(node: Node): Node {
-  let n = node;
-  while (n.type === 'parenthesized_statements' || n.type === 'parenthesized_expression') {
-    const inner = kids(n)[0];
-    if (!inner) break;
-    n = inner;
-  }
-  return n;
-}
+const unwrap = unwrapper(['parenthesized_statements', 'parenthesized_expression']);
 
 function symbolName(n: Node): string | undefined {
   if (n.type === 'simple_symbol') return n.text.slice(1);

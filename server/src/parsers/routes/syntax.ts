@@ -39,6 +39,23 @@ export function stringValue(node: Node): string | undefined {
   return undefined;
 }
 
+/**
+ * A grammar's unwrap: from a node down through the wrappers that do not change its value (`(x)`,
+ * `await x`, `x as T`: `wrappers` are the grammar's node types for them) to what they hold.
+ */
+export function unwrapper(wrappers: Iterable<string>): (node: Node) => Node {
+  const types: ReadonlySet<string> = new Set(wrappers);
+  return (node) => {
+    let n = node;
+    while (types.has(n.type)) {
+      const inner = kids(n)[0];
+      if (!inner) break;
+      n = inner;
+    }
+    return n;
+  };
+}
+
 /** Whether `inner` lies within `outer` (offsets). */
 export function within(inner: { start: number; end: number }, outer: { start: number; end: number }): boolean {
   return inner.start >= outer.start && inner.end <= outer.end;
