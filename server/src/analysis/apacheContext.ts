@@ -4,7 +4,7 @@
  * context), the section that decides its context, the conditionals that can never be true on a
  * stock 2.4, and the access-control scope it belongs to.
  */
-import type { ApacheDirective, ApacheFile } from '../parsers/apache';
+import { walkApache, type ApacheDirective, type ApacheFile } from '../parsers/apache';
 import { apacheDirective, type ApacheDirectiveInfo, type Place } from './apacheDirectives';
 
 /**
@@ -76,23 +76,10 @@ export function fileKindOf(path: string | undefined, file: ApacheFile): ApacheFi
 
 const isConditional = (d: ApacheDirective) => !!d.section && TRANSPARENT_SECTIONS.has(d.lname) && d.lname !== 'limit' && d.lname !== 'limitexcept';
 
-/**
- * The directives of a list, looking into the sections `through` accepts (in document order).
- * Iterative: a file may nest thousands of sections.
- */
+/** The directives of a list, looking into the sections `through` accepts, without those sections (in document order). */
 export function flatten(list: ApacheDirective[], through: (d: ApacheDirective) => boolean): ApacheDirective[] {
   const out: ApacheDirective[] = [];
-  const stack: { list: ApacheDirective[]; index: number }[] = [{ list, index: 0 }];
-  while (stack.length) {
-    const top = stack[stack.length - 1]!;
-    if (top.index >= top.list.length) {
-      stack.pop();
-      continue;
-    }
-    const d = top.list[top.index++]!;
-    if (d.section && through(d)) stack.push({ list: d.section.children, index: 0 });
-    else out.push(d);
-  }
+  for (const d of walkApache(list, through)) if (!d.section || !through(d)) out.push(d);
   return out;
 }
 
@@ -230,37 +217,30 @@ export function guardedByAccessCompat(d: ApacheDirective): boolean {
   return false;
 }
 
+/** Sections whose content joins the access scope around them: conditionals and RequireAll/Any/None. */
+const sharesScope = (section: ApacheDirective) => isConditional(section) || REQUIRE_CONTAINERS.has(section.lname);
+
 /**
  * The section whose access rules `d` joins: the nearest directory-like section, `<VirtualHost>`,
  * `<Limit>`/`<LimitExcept>` (method-limited rules are their own scope), or undefined for the file.
  */
 export function accessScopeOf(d: ApacheDirective): ApacheDirective | undefined {
-  for (let p = d.parent; p; p = p.parent) {
-    if (p.lname === 'ifmodule' || p.lname === 'ifdefine' || p.lname === 'ifversion' || p.lname === 'iffile' || p.lname === 'ifdirective' || p.lname === 'ifsection') continue;
-    if (REQUIRE_CONTAINERS.has(p.lname)) continue;
-    return p;
-  }
+  for (let p = d.parent; p; p = p.parent) if (!sharesScope(p)) return p;
   return undefined;
 }
 
-/** Every directive of the file with its access scope, in document order (one linear walk). */
+/** The directives `pick` accepts, by access scope (as `accessScopeOf`), in document order (one linear walk). */
 export function directivesByScope(file: ApacheFile, pick: (d: ApacheDirective) => boolean): Map<ApacheDirective | undefined, ApacheDirective[]> {
   const out = new Map<ApacheDirective | undefined, ApacheDirective[]>();
-  // Iterative: a file may nest thousands of sections.
-  const stack: { list: ApacheDirective[]; index: number; scope: ApacheDirective | undefined }[] = [{ list: file.directives, index: 0, scope: undefined }];
-  while (stack.length) {
-    const top = stack[stack.length - 1]!;
-    if (top.index >= top.list.length) {
-      stack.pop();
-      continue;
-    }
-    const d = top.list[top.index++]!;
-    if (pick(d)) {
-      const group = out.get(top.scope);
-      if (group) group.push(d);
-      else out.set(top.scope, [d]);
-    }
-    if (d.section) stack.push({ list: d.section.children, index: 0, scope: isConditional(d) || REQUIRE_CONTAINERS.has(d.lname) ? top.scope : d });
+  // The scope of each section's content, known before the content is reached: O(1) per directive however deep.
+  const inner = new Map<ApacheDirective, ApacheDirective | undefined>();
+  for (const d of walkApache(file.directives)) {
+    const scope = d.parent ? inner.get(d.parent) : undefined;
+    if (d.section) inner.set(d, sharesScope(d) ? scope : d);
+    if (!pick(d)) continue;
+    const group = out.get(scope);
+    if (group) group.push(d);
+    else out.set(scope, [d]);
   }
   return out;
 }

@@ -260,8 +260,11 @@ export function parseApache(src: string): ApacheFile {
   return { directives: root, comments, errors, defines };
 }
 
-export function* walkApache(directives: ApacheDirective[]): Generator<ApacheDirective> {
-  // Iterative: a pathological nesting depth must not overflow the stack.
+/**
+ * Every directive in document order, looking into the sections `into` accepts (all by default).
+ * Iterative: a pathological nesting depth must not overflow the stack.
+ */
+export function* walkApache(directives: ApacheDirective[], into: (section: ApacheDirective) => boolean = () => true): Generator<ApacheDirective> {
   const stack: { list: ApacheDirective[]; index: number }[] = [{ list: directives, index: 0 }];
   while (stack.length) {
     const top = stack[stack.length - 1]!;
@@ -271,7 +274,7 @@ export function* walkApache(directives: ApacheDirective[]): Generator<ApacheDire
     }
     const d = top.list[top.index++]!;
     yield d;
-    if (d.section?.children.length) stack.push({ list: d.section.children, index: 0 });
+    if (d.section?.children.length && into(d)) stack.push({ list: d.section.children, index: 0 });
   }
 }
 
