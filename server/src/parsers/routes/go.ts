@@ -7,11 +7,10 @@ import type { Condition, Guard, StatusSite, StatusToken } from './model';
 import { codeForName, codeForPrefixedName, spellName, statusFromLiteral } from './statusNames';
 import { nestedIfExitGuards, rightOperandGuards, switchMethodGuards, twoWayGuards, type NestedIfGrammar } from './branchGuards';
 import {
-  compareWithLiteral,
+  binaryCondition,
   HTTP_METHODS,
   insertStatementBefore,
   kids,
-  logicalCondition,
   logicalKind,
   makeSite,
   replaceWith,
@@ -20,8 +19,8 @@ import {
   tokens,
   truthOf,
   unwrapper,
+  type ComparisonSyntax,
   type Dialect,
-  type LiteralSyntax,
   type SiteOptions,
 } from './syntax';
 
@@ -82,17 +81,8 @@ export function condition(node: Node): Condition {
   switch (n.type) {
     case 'unary_expression':
       return tokens(n).includes('!') ? { kind: 'not', arg: condition(n.childForFieldName('operand')!) } : { kind: 'other' };
-    case 'binary_expression': {
-      const op = n.childForFieldName('operator')?.type ?? '';
-      const left = n.childForFieldName('left');
-      const right = n.childForFieldName('right');
-      if (!left || !right) return { kind: 'other' };
-      const kind = logicalKind(op);
-      if (kind) return logicalCondition(kind, [left, right], condition);
-      if (op !== '==' && op !== '!=') return { kind: 'other' };
-      const c = compareWithLiteral(unwrap(left), unwrap(right), LITERALS);
-      return op === '==' ? c : { kind: 'not', arg: c };
-    }
+    case 'binary_expression':
+      return binaryCondition(n, n.childForFieldName('operator')?.type ?? '', COMPARISON, condition);
     case 'call_expression':
     case 'identifier':
     case 'selector_expression':
@@ -103,11 +93,14 @@ export function condition(node: Node): Condition {
   }
 }
 
-const LITERALS: LiteralSyntax = {
+const COMPARISON: ComparisonSyntax = {
   names,
   isAbsent: (n) => n.type === 'nil' || n.type === 'false' || goString(n) === '',
   stringOf: goString,
   methodOf: methodName,
+  unwrap,
+  equal: ['=='],
+  unequal: ['!='],
 };
 
 /** Whether a block always leaves the function: return or panic. */

@@ -9,11 +9,10 @@ import type { Condition, Guard, StatusSite, StatusToken, TrackedHeader } from '.
 import { codeForName, spellName, statusFromLiteral } from './statusNames';
 import { nestedIfExitGuards, rightOperandGuards, switchMethodGuards, twoWayGuards, type NestedIfGrammar } from './branchGuards';
 import {
-  compareWithLiteral,
+  binaryCondition,
   HTTP_METHODS,
   insertStatementBefore,
   kids,
-  logicalCondition,
   logicalKind,
   makeSite,
   replaceWith,
@@ -22,8 +21,8 @@ import {
   tokens,
   truthOf,
   unwrapper,
+  type ComparisonSyntax,
   type Dialect,
-  type LiteralSyntax,
   type Place,
   type SiteOptions,
 } from './syntax';
@@ -78,18 +77,8 @@ export function condition(node: Node): Condition {
   switch (n.type) {
     case 'unary_expression':
       return tokens(n).includes('!') ? { kind: 'not', arg: condition(n.childForFieldName('argument')!) } : { kind: 'other' };
-    case 'binary_expression': {
-      const op = n.childForFieldName('operator')?.type ?? tokens(n)[0] ?? '';
-      const left = n.childForFieldName('left');
-      const right = n.childForFieldName('right');
-      if (!left || !right) return { kind: 'other' };
-      const kind = logicalKind(op);
-      if (kind) return logicalCondition(kind, [left, right], condition);
-      if (!['==', '===', '!=', '!=='].includes(op)) return { kind: 'other' };
-      const negated = op.startsWith('!');
-      const c = compareWithLiteral(unwrap(left), unwrap(right), LITERALS);
-      return negated ? { kind: 'not', arg: c } : c;
-    }
+    case 'binary_expression':
+      return binaryCondition(n, n.childForFieldName('operator')?.type ?? tokens(n)[0] ?? '', COMPARISON, condition);
     case 'call_expression':
     case 'identifier':
     case 'member_expression':
@@ -100,7 +89,7 @@ export function condition(node: Node): Condition {
   }
 }
 
-const LITERALS: LiteralSyntax = { names, isAbsent: isLiteralAbsent, stringOf: stringLiteral };
+const COMPARISON: ComparisonSyntax = { names, isAbsent: isLiteralAbsent, stringOf: stringLiteral, unwrap, equal: ['==', '==='], unequal: ['!=', '!=='] };
 
 /** Whether a statement always leaves the function (return, throw, or an if whose branches all do). */
 function exits(statement: Node | null | undefined): boolean {

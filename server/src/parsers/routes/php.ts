@@ -8,19 +8,18 @@ import { codeForPrefixedName, spellName, statusFromLiteral } from './statusNames
 import { ifChainExitGuards, ifChainGuards, rightOperandGuards, twoWayGuards, type IfChainGrammar } from './branchGuards';
 import {
   absenceOf,
-  compareWithLiteral,
+  binaryCondition,
   HTTP_METHODS,
   insertStatementBefore,
   kids,
-  logicalCondition,
   logicalKind,
   makeSite,
   replaceWith,
   tokens,
   truthOf,
   unwrapper,
+  type ComparisonSyntax,
   type Dialect,
-  type LiteralSyntax,
   type SiteOptions,
 } from './syntax';
 
@@ -80,17 +79,8 @@ export function condition(node: Node): Condition {
   switch (n.type) {
     case 'unary_op_expression':
       return tokens(n).includes('!') ? { kind: 'not', arg: condition(n.childForFieldName('argument') ?? kids(n)[0]!) } : { kind: 'other' };
-    case 'binary_expression': {
-      const op = (n.childForFieldName('operator')?.type ?? '').toLowerCase();
-      const left = n.childForFieldName('left');
-      const right = n.childForFieldName('right');
-      if (!left || !right) return { kind: 'other' };
-      const kind = logicalKind(op);
-      if (kind) return logicalCondition(kind, [left, right], condition);
-      if (!['==', '===', '!=', '!==', '<>'].includes(op)) return { kind: 'other' };
-      const c = compareWithLiteral(unwrap(left), unwrap(right), LITERALS);
-      return op === '==' || op === '===' ? c : { kind: 'not', arg: c };
-    }
+    case 'binary_expression':
+      return binaryCondition(n, (n.childForFieldName('operator')?.type ?? '').toLowerCase(), COMPARISON, condition);
     case 'function_call_expression': {
       const fn = names(n.childForFieldName('function')).pop();
       const a = callArgs(n);
@@ -126,7 +116,7 @@ export function condition(node: Node): Condition {
   }
 }
 
-const LITERALS: LiteralSyntax = { names, isAbsent: isAbsentLiteral, stringOf: phpString };
+const COMPARISON: ComparisonSyntax = { names, isAbsent: isAbsentLiteral, stringOf: phpString, unwrap, equal: ['==', '==='], unequal: ['!=', '!==', '<>'] };
 
 /** Whether a statement always leaves the function: return, throw, abort(). */
 function exits(statement: Node | null | undefined): boolean {

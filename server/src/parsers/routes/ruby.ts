@@ -9,20 +9,18 @@ import { codeForName, spellName, statusFromLiteral } from './statusNames';
 import { nestedIfExitGuards, type NestedIfGrammar } from './branchGuards';
 import {
   absenceOf,
-  compareWithLiteral,
+  binaryCondition,
   fieldOf,
   insertStatementBefore,
   kids,
-  logicalCondition,
-  logicalKind,
   makeSite,
   replaceWith,
   stringValue,
   tokens,
   truthOf,
   unwrapper,
+  type ComparisonSyntax,
   type Dialect,
-  type LiteralSyntax,
   type SiteOptions,
 } from './syntax';
 
@@ -75,17 +73,8 @@ export function condition(node: Node): Condition {
       const op = tokens(n)[0];
       return op === '!' || op === 'not' ? { kind: 'not', arg: condition(n.childForFieldName('operand') ?? kids(n)[0]!) } : { kind: 'other' };
     }
-    case 'binary': {
-      const op = n.childForFieldName('operator')?.type ?? tokens(n)[0] ?? '';
-      const left = n.childForFieldName('left');
-      const right = n.childForFieldName('right');
-      if (!left || !right) return { kind: 'other' };
-      const kind = logicalKind(op);
-      if (kind) return logicalCondition(kind, [left, right], condition);
-      if (op !== '==' && op !== '!=') return { kind: 'other' };
-      const c = compareWithLiteral(unwrap(left), unwrap(right), LITERALS);
-      return op === '==' ? c : { kind: 'not', arg: c };
-    }
+    case 'binary':
+      return binaryCondition(n, n.childForFieldName('operator')?.type ?? tokens(n)[0] ?? '', COMPARISON, condition);
     case 'call': {
       const method = n.childForFieldName('method')?.text ?? '';
       const receiver = n.childForFieldName('receiver');
@@ -104,7 +93,14 @@ export function condition(node: Node): Condition {
   }
 }
 
-const LITERALS: LiteralSyntax = { names, isAbsent: isAbsentLiteral, stringOf: (n) => (n.type === 'string' ? stringValue(n) : symbolName(n)) };
+const COMPARISON: ComparisonSyntax = {
+  names,
+  isAbsent: isAbsentLiteral,
+  stringOf: (n) => (n.type === 'string' ? stringValue(n) : symbolName(n)),
+  unwrap,
+  equal: ['=='],
+  unequal: ['!='],
+};
 
 /** Whether a statement leaves the method: `return`, `raise`, `redirect_to ... and return`. */
 function exits(statement: Node | null | undefined): boolean {

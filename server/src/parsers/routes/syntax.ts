@@ -415,6 +415,31 @@ export function compareWithLiteral(left: Node, right: Node, syntax: LiteralSynta
   return comparisonOf(names(left), names(right));
 }
 
+/** How a language spells the comparisons `binaryCondition` reads. */
+export interface ComparisonSyntax extends LiteralSyntax {
+  /** The operators of `a == b` and of `a != b` (strict forms included). */
+  equal: readonly string[];
+  unequal: readonly string[];
+  unwrap(node: Node): Node;
+}
+
+/**
+ * A binary node with `left` and `right` fields, its operator `op` as the language spells it:
+ * `a && b` / `a || b` (see `logicalCondition`), `a == b` / `a != b` (see `compareWithLiteral`, on
+ * the unwrapped sides); any other operator, or a side missing, is `other`.
+ */
+export function binaryCondition(n: Node, op: string, syntax: ComparisonSyntax, condition: ConditionOf): Condition {
+  const left = n.childForFieldName('left');
+  const right = n.childForFieldName('right');
+  if (!left || !right) return { kind: 'other' };
+  const kind = logicalKind(op);
+  if (kind) return logicalCondition(kind, [left, right], condition);
+  const negated = syntax.unequal.includes(op);
+  if (!negated && !syntax.equal.includes(op)) return { kind: 'other' };
+  const c = compareWithLiteral(syntax.unwrap(left), syntax.unwrap(right), syntax);
+  return negated ? { kind: 'not', arg: c } : c;
+}
+
 // ---- Evaluating guards ------------------------------------------------------------------
 
 /** Whether the condition, when it has the truth value `holds`, says nobody is signed in. */
