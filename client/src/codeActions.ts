@@ -9,7 +9,7 @@ import { Commands } from './commandIds';
 import type { PageIndex } from './pages';
 
 /** Grouped with quick fixes, so the lightbulb shows it beside "Move `deny all;` after…". */
-export const EXPLAIN_KIND = vscode.CodeActionKind.QuickFix.append('explain');
+const EXPLAIN_KIND = vscode.CodeActionKind.QuickFix.append('explain');
 
 /** What the server's `statuslens/symbolAt` answers (offsets are not needed here). */
 type ServerSymbol = { kind: 'status'; code: number } | { kind: 'directive'; server: string; name: string };

@@ -16,7 +16,7 @@ import { DOCUMENT_SELECTOR } from './languageClient';
 import { PAGE_ID, type PageIndex } from './pages';
 
 /** Virtual documents holding knowledge-base pages as markdown: `statuslens-kb:/status/403.md`. */
-export const KB_SCHEME = 'statuslens-kb';
+const KB_SCHEME = 'statuslens-kb';
 
 export interface CommandContext {
   client(): LanguageClient | undefined;

@@ -11,8 +11,6 @@ import { EXPLAIN_VIEW_TYPE, ExplainPanel } from './explain/panel';
 import { DOCUMENT_SELECTOR, createLanguageClient } from './languageClient';
 import { PageIndex } from './pages';
 
-export { KB_SCHEME } from './commands';
-
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<StatusLensApi> {

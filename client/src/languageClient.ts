@@ -8,10 +8,10 @@ import { SERVER_NODE_OPTIONS, SetTrustNotification } from '../../server/src/prot
 import { LINKABLE_COMMANDS } from './commandIds';
 
 /** Route-file languages: the server finds status codes in their handlers. */
-export const ROUTE_LANGUAGES = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'python', 'php', 'ruby', 'go'];
+const ROUTE_LANGUAGES = ['javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'python', 'php', 'ruby', 'go'];
 
 /** Config languages, contributed by this extension (and by the popular nginx/Apache extensions). */
-export const CONFIG_LANGUAGES = ['nginx', 'apacheconf'];
+const CONFIG_LANGUAGES = ['nginx', 'apacheconf'];
 
 /** Fits both VS Code's and the language client's selector types. */
 export const DOCUMENT_SELECTOR: { language: string; scheme?: string }[] = [

@@ -149,6 +149,6 @@ function shortName(page: RenderPageResult | null, id: string): string {
   return page?.title ?? id.replace(/^status\//, '');
 }
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

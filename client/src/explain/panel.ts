@@ -153,7 +153,7 @@ function sameView(a: ExplainView, b: ExplainView): boolean {
 }
 
 /** State saved by the webview: trust nothing about it beyond its shape. */
-export function isExplainView(value: unknown): value is ExplainView {
+function isExplainView(value: unknown): value is ExplainView {
   if (!value || typeof value !== 'object') return false;
   const v = value as Record<string, unknown>;
   if (v.kind === 'page') return typeof v.id === 'string' && (v.anchor === undefined || typeof v.anchor === 'string');

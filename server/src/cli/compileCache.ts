@@ -76,7 +76,7 @@ function crc32(): Crc32 | null {
   return crc32Fn;
 }
 
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const xdg = env.XDG_CACHE_HOME;
   if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'statuslens', 'compile-cache');
   const uid = process.getuid?.();
@@ -84,7 +84,7 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Why the cache is not used in this process, if it is not: plain `require` keeps Node's own behaviour. */
-export function cacheDisabledReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
+function cacheDisabledReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.NODE_DISABLE_COMPILE_CACHE) return 'NODE_DISABLE_COMPILE_CACHE is set';
   // Node applies source maps and collects coverage only for code its own loader compiles.
   if ((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled) return 'source maps are enabled';
@@ -178,9 +178,8 @@ const plain = (file: string, state: CompileCacheState, entry?: string): CompileC
   save: () => false,
 });
 
-/** Loads the CommonJS file `file` (an absolute path) through the code cache. See the file comment. */
 /** Entries not written for this long are deleted when another is written (an entry is rewritten the next time it is needed). */
-export const STALE_MS = 30 * 24 * 60 * 60 * 1000;
+const STALE_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
  * Old Node versions, moved installs and other flags each leave an entry that nothing reads again:
@@ -204,6 +203,7 @@ function pruneStale(dir: string, keep: string): void {
   }
 }
 
+/** Loads the CommonJS file `file` (an absolute path) through the code cache. See the file comment. */
 export function loadWithCompileCache(file: string, options: CompileCacheOptions = {}): CompileCacheLoad {
   const env = options.env ?? process.env;
   if (cacheDisabledReason(env)) return plain(file, 'off');

@@ -29,7 +29,7 @@ const ROUTE_LANGUAGE: Record<string, string> = {
  */
 const MAYBE_CONFIG = /(\.conf(\.[\w-]+)?|htaccess(\.txt)?|_location_override|\.vhost|\.types|_params|\.example(-apache)?|\.rules)$|nginx|apache|httpd|^[^.]+$/i;
 
-export function languageIdFor(file: string, family: Family): string {
+function languageIdFor(file: string, family: Family): string {
   if (family === 'nginx') return 'nginx';
   if (family === 'apache') return 'apacheconf';
   return ROUTE_LANGUAGE[path.extname(file).toLowerCase()] ?? 'plaintext';

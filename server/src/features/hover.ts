@@ -46,7 +46,7 @@ export function hoverFor(
  * Opens the whole page in VS Code's Explain view. VS Code runs it because the client trusts
  * hovers for our own commands only; other editors show a link they cannot follow.
  */
-export function explainLink(pageId: string, label: string): string {
+function explainLink(pageId: string, label: string): string {
   return `[Explain ${label}](${commandUri(ExplainCommand, [pageId])})`;
 }
 
@@ -55,7 +55,7 @@ function escapeLinkText(text: string): string {
 }
 
 /** A directive's reference facts alone: for directives the knowledge base has no page for. */
-export function directiveFactsMarkdown(f: DirectiveFacts, server: 'nginx' | 'apache'): string {
+function directiveFactsMarkdown(f: DirectiveFacts, server: 'nginx' | 'apache'): string {
   const parts = [`**${f.name}** · ${server === 'nginx' ? 'nginx' : 'Apache'} \`${f.module}\``];
   parts.push('```\n' + f.syntax + (f.default ? `\nDefault: ${f.default}` : '') + '\n```');
   parts.push(factsLine(f));

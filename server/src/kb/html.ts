@@ -54,7 +54,7 @@ export interface PageHtml {
  * quotes) and nothing that runs, loads or styles. No ids from the page (we add our own
  * after sanitizing), no images, no forms, no `style`, no event handlers.
  */
-export const SANITIZE_SCHEMA: SanitizeSchema = {
+const SANITIZE_SCHEMA: SanitizeSchema = {
   tagNames: [
     'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'p', 'a', 'strong', 'em', 'del', 'code', 'pre', 'kbd', 'sup', 'sub',
     'blockquote', 'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'hr', 'br',
@@ -117,7 +117,7 @@ export function renderPage(page: Page, kb: KnowledgeBase, prefix = ''): RenderPa
 }
 
 /** Page id → the path of its file under a content root (the inverse of `pageIdFromPath`). */
-export function pagePath(id: string): string | undefined {
+function pagePath(id: string): string | undefined {
   const m = /^(status|directive|rule)\/(.+)$/.exec(id);
   if (!m) return undefined;
   const folder = { status: 'status', directive: 'directives', rule: 'rules' }[m[1] as 'status' | 'directive' | 'rule'];

@@ -60,7 +60,7 @@ export class KnowledgeBase {
  * A team page overrides the built-in page section by section: sections it has replace the
  * built-in ones of the same title, new sections are appended, the rest of the built-in page stays.
  */
-export function mergePage(base: Page, override: Page): Page {
+function mergePage(base: Page, override: Page): Page {
   if (base.kind !== override.kind) return override;
   const sections = base.sections.map((s) => override.sections.find((o) => o.title === s.title) ?? s);
   for (const o of override.sections) if (!base.sections.some((s) => s.title === o.title)) sections.push(o);

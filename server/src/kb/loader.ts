@@ -14,7 +14,6 @@ import type { Root, RootContent, Heading, Link, Definition } from 'mdast';
 import type {
   DirectivePage,
   HeaderRequirement,
-  KbIndex,
   KbProblem,
   Page,
   RequirementLevel,
@@ -373,8 +372,4 @@ export function checkIndex(pages: Page[], known: ReadonlySet<string> = new Set()
 
 export function formatProblem(p: KbProblem): string {
   return `${p.file}:${p.line}:${p.column}: ${p.message}`;
-}
-
-export function emptyIndex(): KbIndex {
-  return { version: 1, pages: [] };
 }

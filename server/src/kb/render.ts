@@ -1,8 +1,8 @@
 /**
- * Markdown renderings of pages: the short hover form and the full page.
- * Pure string work over the typed index; the Explain view turns the full form into HTML.
+ * Markdown renderings of pages for hovers, and the section helpers they share with SARIF rule
+ * metadata. Pure string work over the typed index; the Explain view renders whole pages (html.ts).
  */
-import type { DirectivePage, Layer, Page, RulePage, Section, StatusPage } from './types';
+import type { DirectivePage, Layer, Page, Section, StatusPage } from './types';
 
 /** Which layer's causes and fixes to put first: the kind of file the user is in. */
 export type HoverContext = Extract<Layer, 'nginx' | 'apache' | 'application'>;
@@ -23,7 +23,7 @@ export function firstParagraph(markdown: string): string {
 }
 
 /** Top `n` list items of a markdown block (a "Compared with" list). */
-export function topListItems(markdown: string, n: number): string[] {
+function topListItems(markdown: string, n: number): string[] {
   const items: string[] = [];
   let current: string | undefined;
   for (const line of markdown.split('\n')) {
@@ -43,7 +43,7 @@ export function topListItems(markdown: string, n: number): string[] {
 }
 
 /** Relative page links make no sense inside a hover; keep their text. */
-export function stripPageLinks(markdown: string): string {
+function stripPageLinks(markdown: string): string {
   return markdown.replace(/\[([^\]]+)\]\((?![a-z][a-z0-9+.-]*:)[^)]*\)/gi, '$1');
 }
 
@@ -85,16 +85,6 @@ export function directiveHoverMarkdown(page: DirectivePage): string {
   const statuses = section(page, 'Statuses');
   if (statuses) parts.push(`**Statuses**\n\n${statuses.markdown}`);
   return stripPageLinks(parts.join('\n\n'));
-}
-
-export function ruleSummaryMarkdown(page: RulePage): string {
-  const why = section(page, 'Why it matters');
-  return stripPageLinks(`**${page.title}** (\`${page.ruleId}\`)\n\n${why ? firstParagraph(why.markdown) : ''}`);
-}
-
-/** The whole page as markdown, for the Explain view, the CLI and virtual documents. */
-export function fullPageMarkdown(page: Page): string {
-  return page.markdown;
 }
 
 function layerSubsection(page: Page, title: string, context: HoverContext) {

@@ -24,7 +24,7 @@ export interface TeamKnowledgeOptions {
   home?: string;
 }
 
-export function resolveKnowledgeFolders(options: TeamKnowledgeOptions): { folders: string[]; refused: string[] } {
+function resolveKnowledgeFolders(options: TeamKnowledgeOptions): { folders: string[]; refused: string[] } {
   const folders: string[] = [];
   const refused: string[] = [];
   for (const raw of options.paths) {
