@@ -45,6 +45,17 @@ export function basenameOf(path: string): string {
   return p.slice(p.lastIndexOf('/') + 1);
 }
 
+/** fnmatch of one path component (`*`, `?`, `[...]`), as Apache matches `<Directory>` and `<Files>` wildcards. */
+export function wildcardMatches(pattern: string, name: string): boolean {
+  if (!/[*?[]/.test(pattern)) return pattern === name;
+  const re = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  try {
+    return new RegExp(`^${re}$`).test(name);
+  } catch {
+    return false;
+  }
+}
+
 /** `.htaccess` by its name: `.htaccess`, `*.htaccess`, and the `htaccess.txt` some CMSs ship. */
 export function isHtaccessPath(path: string): boolean {
   const base = basenameOf(path).toLowerCase();

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { walkApache, type ApacheDirective, type ApacheFile } from '../parsers/apache';
 import type { WorkspaceFiles } from '../workspace';
 import { ancestorsOf, includeClosure, parseOtherFile } from './apacheIncludes';
-import { ownDirectives } from './apacheContext';
+import { ownDirectives, wildcardMatches } from './apacheContext';
 
 export type OverrideName = 'AuthConfig' | 'FileInfo' | 'Indexes' | 'Limit' | 'Options';
 const OVERRIDE_NAMES: OverrideName[] = ['AuthConfig', 'FileInfo', 'Indexes', 'Limit', 'Options'];
@@ -87,24 +87,13 @@ export function findServerConfigs(files: WorkspaceFiles, dir: string): string[] 
   return found;
 }
 
-/** fnmatch for one path component (`*`, `?`, `[...]`), as Apache matches `<Directory>` wildcards. */
-function componentMatches(pattern: string, name: string): boolean {
-  if (!/[*?[]/.test(pattern)) return pattern === name;
-  const re = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  try {
-    return new RegExp(`^${re}$`).test(name);
-  } catch {
-    return false;
-  }
-}
-
 /** How many components of `dirPath` a `<Directory>` path covers: -1 when it does not cover it, 0 for `/`. */
 export function directoryCovers(sectionPath: string, dirPath: string): number {
   const want = sectionPath.split('/').filter(Boolean);
   if (!want.length) return 0;
   const have = dirPath.split(/[\\/]+/).filter(Boolean);
   for (let i = 0; i + want.length <= have.length; i++) {
-    if (want.every((w, j) => componentMatches(w, have[i + j]!))) return want.length;
+    if (want.every((w, j) => wildcardMatches(w, have[i + j]!))) return want.length;
   }
   return -1;
 }

@@ -1,5 +1,5 @@
 import type { ApacheParsed } from '../../analysis/apacheAnalysis';
-import { basenameOf, inactiveOn24, ownDirectives, REQUIRE_CONTAINERS, topLevel } from '../../analysis/apacheContext';
+import { basenameOf, inactiveOn24, ownDirectives, REQUIRE_CONTAINERS, topLevel, wildcardMatches } from '../../analysis/apacheContext';
 import { rewriteFlagStatuses } from '../../analysis/apacheStatus';
 import { walkApache, type ApacheDirective } from '../../parsers/apache';
 import type { Fix, Rule } from '../../types';
@@ -77,7 +77,7 @@ function protects(d: ApacheDirective): 'yes' | 'no' | 'unknown' {
     const pattern = args[0] === '~' ? args[1] : args[0];
     if (pattern === undefined) return 'no';
     const names = d.lname.startsWith('files') ? HT_NAMES : HT_NAMES.map((n) => `/${n}`);
-    const plainHit = d.lname.startsWith('files') ? names.every((n) => globMatches(pattern, n)) : names.every((n) => n.startsWith(pattern));
+    const plainHit = d.lname.startsWith('files') ? names.every((n) => wildcardMatches(pattern, n)) : names.every((n) => n.startsWith(pattern));
     const hit = regex ? regexMatchesAll(pattern, names) : plainHit ? 'yes' : 'no';
     if (hit === 'no') return 'no';
     if (!deniesInside(d)) return 'no';
@@ -118,15 +118,5 @@ function regexMatchesAll(pattern: string, names: string[]): 'yes' | 'no' | 'unkn
     return names.every((n) => re.test(n)) ? 'yes' : 'no';
   } catch {
     return 'unknown';
-  }
-}
-
-/** fnmatch of `<Files>` wildcards (`*`, `?`, `[...]`) against a file name. */
-function globMatches(pattern: string, name: string): boolean {
-  const re = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  try {
-    return new RegExp(`^${re}$`).test(name);
-  } catch {
-    return false;
   }
 }
