@@ -11,7 +11,7 @@
 import type { ApacheDirective, ApacheFile } from '../parsers/apache';
 import { directivesByScope, guardedByAccessCompat, inactiveOn24 } from './apacheContext';
 
-export const LEGACY_NAMES = new Set(['order', 'allow', 'deny', 'satisfy']);
+const LEGACY_NAMES = new Set(['order', 'allow', 'deny', 'satisfy']);
 
 /** A `Require` expression: a line (`ip 10.0.0.0/8`, possibly negated) or a RequireAll / RequireAny of them. */
 export type RequireNode =
@@ -73,7 +73,7 @@ export function renderRequire(node: RequireNode, indent: string, unit: string): 
 }
 
 /** Host arguments of `Allow from` / `Deny from` as Require lines, or undefined for forms we do not translate. */
-export function hostsToRequire(hosts: string[]): { all: boolean; lines: { kind: 'line'; text: string }[] } | undefined {
+function hostsToRequire(hosts: string[]): { all: boolean; lines: { kind: 'line'; text: string }[] } | undefined {
   let isAll = false;
   const ips: string[] = [];
   const names: string[] = [];
@@ -93,7 +93,7 @@ export function hostsToRequire(hosts: string[]): { all: boolean; lines: { kind: 
   return { all: isAll, lines };
 }
 
-export type Ordering = 'deny,allow' | 'allow,deny' | 'mutual-failure';
+type Ordering = 'deny,allow' | 'allow,deny' | 'mutual-failure';
 
 export interface LegacyGroup {
   /** The section the lines belong to (undefined: the file's top level). */
@@ -107,7 +107,7 @@ export interface LegacyGroup {
 }
 
 /** Legacy lines Apache 2.4 actually reads (not in a 2.2-only branch, not behind `<IfModule mod_access_compat.c>`). */
-export function isActiveLegacy(d: ApacheDirective): boolean {
+function isActiveLegacy(d: ApacheDirective): boolean {
   return LEGACY_NAMES.has(d.lname) && !d.section && !inactiveOn24(d) && !guardedByAccessCompat(d);
 }
 
@@ -126,7 +126,7 @@ export function legacyGroups(file: ApacheFile): LegacyGroup[] {
   return groups;
 }
 
-export function orderingOf(g: LegacyGroup): Ordering | undefined {
+function orderingOf(g: LegacyGroup): Ordering | undefined {
   if (!g.order) return 'deny,allow';
   const v = g.order.args.map((a) => a.value).join('').replace(/\s+/g, '').toLowerCase();
   return v === 'deny,allow' || v === 'allow,deny' || v === 'mutual-failure' ? v : undefined;

@@ -25,7 +25,7 @@ export interface ApacheParsed {
   governing?: GoverningConfig;
 }
 
-export function documentPath(document: TextDocument): string | undefined {
+function documentPath(document: TextDocument): string | undefined {
   if (!document.uri.startsWith('file:')) return undefined;
   try {
     return fileURLToPath(document.uri);

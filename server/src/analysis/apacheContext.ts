@@ -37,7 +37,7 @@ const DIRECTORY_SECTIONS = new Map<string, ApacheWhere>([
 ]);
 const PROXY_SECTIONS = new Set(['proxy', 'proxymatch']);
 /** Conditionals and method limits: their content keeps the context around them. */
-export const TRANSPARENT_SECTIONS = new Set(['ifmodule', 'ifdefine', 'ifversion', 'iffile', 'ifdirective', 'ifsection', 'limit', 'limitexcept']);
+const TRANSPARENT_SECTIONS = new Set(['ifmodule', 'ifdefine', 'ifversion', 'iffile', 'ifdirective', 'ifsection', 'limit', 'limitexcept']);
 export const REQUIRE_CONTAINERS = new Set(['requireall', 'requireany', 'requirenone']);
 
 export function basenameOf(path: string): string {
@@ -57,13 +57,13 @@ export function wildcardMatches(pattern: string, name: string): boolean {
 }
 
 /** `.htaccess` by its name: `.htaccess`, `*.htaccess`, and the `htaccess.txt` some CMSs ship. */
-export function isHtaccessPath(path: string): boolean {
+function isHtaccessPath(path: string): boolean {
   const base = basenameOf(path).toLowerCase();
   return base === '.htaccess' || base.endsWith('.htaccess') || /(^|[._-])htaccess(\.txt|\.dist|\.sample)?$/.test(base);
 }
 
 /** Server context by the file's name or folder (the layouts of Debian, RHEL, Gentoo and the httpd tarball). */
-export function isServerConfigPath(path: string): boolean {
+function isServerConfigPath(path: string): boolean {
   const p = path.replace(/\\/g, '/');
   const base = basenameOf(p).toLowerCase();
   if (/^(httpd|apache2?)\.conf$/.test(base)) return true;
@@ -88,7 +88,7 @@ export function fileKindOf(path: string | undefined, file: ApacheFile): ApacheFi
 const isConditional = (d: ApacheDirective) => !!d.section && TRANSPARENT_SECTIONS.has(d.lname) && d.lname !== 'limit' && d.lname !== 'limitexcept';
 
 /** The directives of a list, looking into the sections `through` accepts, without those sections (in document order). */
-export function flatten(list: ApacheDirective[], through: (d: ApacheDirective) => boolean): ApacheDirective[] {
+function flatten(list: ApacheDirective[], through: (d: ApacheDirective) => boolean): ApacheDirective[] {
   const out: ApacheDirective[] = [];
   for (const d of walkApache(list, through)) if (!d.section || !through(d)) out.push(d);
   return out;

@@ -66,11 +66,6 @@ export function apacheDirectiveCount(): number {
   return byName.size;
 }
 
-/** Every documented name, for "did you mean" suggestions. */
-export function apacheDirectiveNames(): string[] {
-  return [...byName.values()].map((d) => d.name);
-}
-
 /** The facts in the shape hovers render. */
 export function apacheDirectiveFacts(name: string): DirectiveFacts | undefined {
   const d = apacheDirective(name);

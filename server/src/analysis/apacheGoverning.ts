@@ -63,7 +63,7 @@ const globPath = (...parts: string[]) => path.join(...parts).split(path.sep).joi
  * wins. Main configs pull in their vhost files through Include (followed by the caller); Debian
  * copies often lack the sites-enabled symlinks, so sites-available next to a main config counts too.
  */
-export function findServerConfigs(files: WorkspaceFiles, dir: string): string[] {
+function findServerConfigs(files: WorkspaceFiles, dir: string): string[] {
   let cache = discoveryCache.get(files);
   if (!cache) discoveryCache.set(files, (cache = new Map()));
   const hit = cache.get(dir);
@@ -123,7 +123,7 @@ function lineIndex(text: string): (offset: number) => number {
   };
 }
 
-export function parseAllowOverride(args: string[], base: OverrideSetting): OverrideSetting {
+function parseAllowOverride(args: string[], base: OverrideSetting): OverrideSetting {
   const out: OverrideSetting = { ...base, classes: new Set(), list: base.list, nonfatalOverride: false };
   delete out.options;
   let none = false;

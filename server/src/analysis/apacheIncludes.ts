@@ -76,7 +76,7 @@ export function ancestorsOf(dir: string, max: number, stopAt: string[] = []): st
 }
 
 /** Where a pattern from `fromFile` may point in this workspace, most likely first. */
-export function includeCandidates(pattern: string, fromFile: string, serverRoot: string | undefined, roots: string[]): string[] {
+function includeCandidates(pattern: string, fromFile: string, serverRoot: string | undefined, roots: string[]): string[] {
   const dir = path.dirname(fromFile);
   const bases = ancestorsOf(dir, MAX_ANCESTORS, roots);
   const out: string[] = [];
@@ -107,7 +107,7 @@ export function includeCandidates(pattern: string, fromFile: string, serverRoot:
   return [...new Set(out)];
 }
 
-export function resolveInclude(files: WorkspaceFiles, pattern: string, fromFile: string, serverRoot: string | undefined): string[] {
+function resolveInclude(files: WorkspaceFiles, pattern: string, fromFile: string, serverRoot: string | undefined): string[] {
   for (const candidate of includeCandidates(pattern, fromFile, serverRoot, files.roots())) {
     const hits = matchOne(files, candidate).filter((f) => f !== fromFile);
     if (hits.length) return hits.slice(0, MAX_FILES);

@@ -5,8 +5,6 @@ import { apacheDirectiveFacts } from '../analysis/apacheDirectives';
 import { apacheStatusArg, rewriteFlagStatuses } from '../analysis/apacheStatus';
 import { apacheNodeAt } from '../parsers/apache';
 import { apacheRules } from '../rules/apache';
-
-export { apacheStatusArg, rewriteFlagStatuses };
 import type { DocumentLinkTarget, Finding, LanguageSupport, SymbolAt } from '../types';
 
 function symbolAt(parsed: ApacheParsed, offset: number): SymbolAt | undefined {

@@ -123,7 +123,7 @@ function* logicalLines(src: string): Generator<LogicalLine> {
 const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\f' || c === '\v';
 
 /** `${VAR}` replaced by defined values; undefined names stay as written (Apache warns and keeps them). */
-export function resolveDefines(value: string, defines: ReadonlyMap<string, string>): string {
+function resolveDefines(value: string, defines: ReadonlyMap<string, string>): string {
   if (!value.includes('${') || defines.size === 0) return value;
   return value.replace(/\$\{([A-Za-z0-9_:.-]+)\}/g, (whole, name: string) => defines.get(name) ?? whole);
 }

@@ -11,7 +11,7 @@ import { activeDirectives, plainArg } from './shared';
 type Lead = { kind: 'slash'; end: number; direct: boolean } | { kind: 'no-slash' } | { kind: 'either' };
 
 /** Classifies the first atom of a regex from index `i` (just after `^`). Conservative: unsure means `either`. */
-export function leadOf(p: string, i = 1): Lead {
+function leadOf(p: string, i = 1): Lead {
   let atomEnd: number;
   let lead: Lead;
   const c = p[i];

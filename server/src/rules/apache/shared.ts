@@ -76,7 +76,7 @@ export function indentUnit(text: string): string {
 }
 
 /** Whole lines of a directive, or undefined when other directives share them. */
-export function wholeLines(text: string, d: ApacheDirective): { start: number; end: number } | undefined {
+function wholeLines(text: string, d: ApacheDirective): { start: number; end: number } | undefined {
   const r = lineRangeOf(text, d.start, d.end);
   return r.whole ? r : undefined;
 }
