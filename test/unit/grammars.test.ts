@@ -105,6 +105,30 @@ function assertNoScope(tokens: Token[], source: string, lineText: string, needle
   }
 }
 
+/**
+ * One check of a test: `[lineText, needle, scope]` runs assertScope, `[lineText, needle, { not: scope }]`
+ * runs assertNoScope (see tokensAt for what lineText and needle pick).
+ */
+type Check = [lineText: string, needle: string, scope: string | { not: string }];
+
+/** A suite for one grammar: `source` tokenized once, then one test a key of `tests`, its checks in order. */
+function describeGrammar(title: string, scopeName: string, source: string, tests: Record<string, Check[]>): void {
+  describe(title, () => {
+    let tokens: Token[];
+    before(async () => {
+      tokens = tokenize(await grammar(scopeName), source);
+    });
+    for (const [name, checks] of Object.entries(tests)) {
+      it(name, () => {
+        for (const [lineText, needle, scope] of checks) {
+          if (typeof scope === 'string') assertScope(tokens, source, lineText, needle, scope);
+          else assertNoScope(tokens, source, lineText, needle, scope.not);
+        }
+      });
+    }
+  });
+}
+
 const NGINX = `# StatusLens: admin area
 http {
     server {
@@ -151,139 +175,127 @@ const APACHE = `# StatusLens: Apache sample
     Require ip 10.0.0.0/8 # not a comment: Apache reads it as arguments
 </VirtualHost>`;
 
-describe('nginx grammar (source.nginx) in the TextMate engine', () => {
-  let tokens: Token[];
-  before(async () => {
-    tokens = tokenize(await grammar('source.nginx'), NGINX);
-  });
-  const scope = (lineText: string, needle: string, s: string) => assertScope(tokens, NGINX, lineText, needle, s);
+describeGrammar('nginx grammar (source.nginx) in the TextMate engine', 'source.nginx', NGINX, {
+  'comments: a whole line, and after a `;`, but not a # inside a URL': [
+    ['# StatusLens: admin area', '# StatusLens: admin area', 'comment.line.number-sign.nginx'],
+    ['proxy_pass', '# a trailing comment', 'comment.line.number-sign.nginx'],
+    ['proxy_pass', 'http://backend/a#b', { not: 'comment' }],
+  ],
 
-  it('comments: a whole line, and after a `;`, but not a # inside a URL', () => {
-    scope('# StatusLens: admin area', '# StatusLens: admin area', 'comment.line.number-sign.nginx');
-    scope('proxy_pass', '# a trailing comment', 'comment.line.number-sign.nginx');
-    assertNoScope(tokens, NGINX, 'proxy_pass', 'http://backend/a#b', 'comment');
-  });
+  'block and directive keywords': [
+    ['http {', 'http', 'storage.type.block.nginx'],
+    ['server {', 'server', 'storage.type.block.nginx'],
+    ['location /admin/', 'location', 'storage.type.block.location.nginx'],
+    ['location /admin/', '/admin/', 'string.unquoted.path.nginx'],
+    ['listen 80;', 'listen', 'keyword.other.directive.nginx'],
+    ['deny all;', 'deny', 'keyword.other.directive.nginx'],
+    ['allow 10.0.0.0/8;', 'allow', 'keyword.other.directive.nginx'],
+    ['error_page', 'error_page', 'keyword.other.directive.nginx'],
+    ['proxy_pass', 'proxy_pass', 'keyword.other.directive.nginx'],
+    ['if ($http_user_agent', 'if', 'keyword.control.conditional.nginx'],
+    ['deny all;', 'all', 'constant.language.all.nginx'],
+    ['allow 10.0.0.0/8;', '10.0.0.0/8', 'constant.numeric.ip.nginx'],
+  ],
 
-  it('block and directive keywords', () => {
-    scope('http {', 'http', 'storage.type.block.nginx');
-    scope('server {', 'server', 'storage.type.block.nginx');
-    scope('location /admin/', 'location', 'storage.type.block.location.nginx');
-    scope('location /admin/', '/admin/', 'string.unquoted.path.nginx');
-    scope('listen 80;', 'listen', 'keyword.other.directive.nginx');
-    scope('deny all;', 'deny', 'keyword.other.directive.nginx');
-    scope('allow 10.0.0.0/8;', 'allow', 'keyword.other.directive.nginx');
-    scope('error_page', 'error_page', 'keyword.other.directive.nginx');
-    scope('proxy_pass', 'proxy_pass', 'keyword.other.directive.nginx');
-    scope('if ($http_user_agent', 'if', 'keyword.control.conditional.nginx');
-    scope('deny all;', 'all', 'constant.language.all.nginx');
-    scope('allow 10.0.0.0/8;', '10.0.0.0/8', 'constant.numeric.ip.nginx');
-  });
+  'strings and variables, also inside strings': [
+    ['set $target', '"https://example.test$request_uri"', 'string.quoted.double.nginx'],
+    ['set $target', '$«request_uri»', 'variable.other.nginx'],
+    ['set $target', '$«request_uri»', 'string.quoted.double.nginx'],
+    ['set $target', '$«target»', 'variable.other.nginx'],
+    ["return 404 'no php'", "'no php'", 'string.quoted.single.nginx'],
+    ['if ($http_user_agent', 'http_user_agent', 'variable.other.nginx'],
+    ['if ($http_user_agent', '(bot|crawler)', 'string.regexp.nginx'],
+    ['rewrite', '$«1»', 'variable.other.capture.nginx'],
+    ['rewrite', '«$»1', 'punctuation.definition.variable.nginx'],
+    ['add_header', '${«env»}', 'variable.other.nginx'],
+  ],
 
-  it('strings and variables, also inside strings', () => {
-    scope('set $target', '"https://example.test$request_uri"', 'string.quoted.double.nginx');
-    scope('set $target', '$«request_uri»', 'variable.other.nginx');
-    scope('set $target', '$«request_uri»', 'string.quoted.double.nginx');
-    scope('set $target', '$«target»', 'variable.other.nginx');
-    scope("return 404 'no php'", "'no php'", 'string.quoted.single.nginx');
-    scope('if ($http_user_agent', 'http_user_agent', 'variable.other.nginx');
-    scope('if ($http_user_agent', '(bot|crawler)', 'string.regexp.nginx');
-    scope('rewrite', '$«1»', 'variable.other.capture.nginx');
-    scope('rewrite', '«$»1', 'punctuation.definition.variable.nginx');
-    scope('add_header', '${«env»}', 'variable.other.nginx');
-  });
+  'status codes: `return 403`, `error_page 404 =200`, `*_status 429`; a port is a plain number': [
+    ['return 403;', 'return', 'keyword.control.return.nginx'],
+    ['return 403;', 'return «403»', 'constant.numeric.status.nginx'],
+    ['return 404', '404', 'constant.numeric.status.nginx'],
+    ['return 200 "ok"', '200', 'constant.numeric.status.nginx'],
+    ['return 444;', '444', 'constant.numeric.status.nginx'],
+    ['error_page', '404', 'constant.numeric.status.nginx'],
+    ['error_page', '=«200»', 'constant.numeric.status.nginx'],
+    ['error_page', '«=»200', 'keyword.operator.assignment.nginx'],
+    ['limit_req_status', '429', 'constant.numeric.status.nginx'],
+    ['listen 80;', '80', 'constant.numeric.nginx'],
+    ['listen 80;', '80', { not: 'constant.numeric.status' }],
+  ],
 
-  it('status codes: `return 403`, `error_page 404 =200`, `*_status 429`; a port is a plain number', () => {
-    scope('return 403;', 'return', 'keyword.control.return.nginx');
-    scope('return 403;', 'return «403»', 'constant.numeric.status.nginx');
-    scope('return 404', '404', 'constant.numeric.status.nginx');
-    scope('return 200 "ok"', '200', 'constant.numeric.status.nginx');
-    scope('return 444;', '444', 'constant.numeric.status.nginx');
-    scope('error_page', '404', 'constant.numeric.status.nginx');
-    scope('error_page', '=«200»', 'constant.numeric.status.nginx');
-    scope('error_page', '«=»200', 'keyword.operator.assignment.nginx');
-    scope('limit_req_status', '429', 'constant.numeric.status.nginx');
-    scope('listen 80;', '80', 'constant.numeric.nginx');
-    assertNoScope(tokens, NGINX, 'listen 80;', '80', 'constant.numeric.status');
-  });
+  'location modifiers and regexes; rewrite flags': [
+    ['location ~*', '~*', 'keyword.operator.location-modifier.regex.nginx'],
+    ['location ~*', '\\.php$', 'string.regexp.nginx'],
+    ['location = /health', '=', 'keyword.operator.location-modifier.nginx'],
+    ['rewrite', '^/old/(.*)$', 'string.regexp.nginx'],
+    ['rewrite', 'permanent', 'keyword.other.flag.nginx'],
+  ],
 
-  it('location modifiers and regexes; rewrite flags', () => {
-    scope('location ~*', '~*', 'keyword.operator.location-modifier.regex.nginx');
-    scope('location ~*', '\\.php$', 'string.regexp.nginx');
-    scope('location = /health', '=', 'keyword.operator.location-modifier.nginx');
-    scope('rewrite', '^/old/(.*)$', 'string.regexp.nginx');
-    scope('rewrite', 'permanent', 'keyword.other.flag.nginx');
-  });
-
-  it('a block after `if (...)` is tokenized as ordinary directives again', () => {
-    scope('return 444;', 'return', 'keyword.control.return.nginx');
-    scope('proxy_pass', ';', 'punctuation.terminator.nginx');
-  });
+  'a block after `if (...)` is tokenized as ordinary directives again': [
+    ['return 444;', 'return', 'keyword.control.return.nginx'],
+    ['proxy_pass', ';', 'punctuation.terminator.nginx'],
+  ],
 });
 
-describe('Apache grammar (source.apacheconf) in the TextMate engine', () => {
-  let tokens: Token[];
-  before(async () => {
-    tokens = tokenize(await grammar('source.apacheconf'), APACHE);
-  });
-  const scope = (lineText: string, needle: string, s: string) => assertScope(tokens, APACHE, lineText, needle, s);
+describeGrammar('Apache grammar (source.apacheconf) in the TextMate engine', 'source.apacheconf', APACHE, {
+  'comments only as whole lines (a # after a directive is an argument, as Apache reads it)': [
+    ['# StatusLens: Apache sample', '# StatusLens: Apache sample', 'comment.line.number-sign.apacheconf'],
+    ['Require ip 10.0.0.0/8 #', '# not a comment', { not: 'comment' }],
+  ],
 
-  it('comments only as whole lines (a # after a directive is an argument, as Apache reads it)', () => {
-    scope('# StatusLens: Apache sample', '# StatusLens: Apache sample', 'comment.line.number-sign.apacheconf');
-    assertNoScope(tokens, APACHE, 'Require ip 10.0.0.0/8 #', '# not a comment', 'comment');
-  });
+  'section tags, opening and closing': [
+    ['<VirtualHost', 'VirtualHost', 'entity.name.tag.apacheconf'],
+    ['<VirtualHost', '<', 'punctuation.definition.tag.begin.apacheconf'],
+    ['<VirtualHost', '80«>»', 'punctuation.definition.tag.end.apacheconf'],
+    ['<Directory "/var/www/html/private">', 'Directory', 'entity.name.tag.apacheconf'],
+    ['</Directory>', 'Directory', 'entity.name.tag.apacheconf'],
+    ['</VirtualHost>', 'VirtualHost', 'entity.name.tag.apacheconf'],
+    ['<FilesMatch', 'FilesMatch', 'entity.name.tag.apacheconf'],
+    ['<FilesMatch', '"\\.(bak|old)$"', 'string.regexp.apacheconf'],
+  ],
 
-  it('section tags, opening and closing', () => {
-    scope('<VirtualHost', 'VirtualHost', 'entity.name.tag.apacheconf');
-    scope('<VirtualHost', '<', 'punctuation.definition.tag.begin.apacheconf');
-    scope('<VirtualHost', '80«>»', 'punctuation.definition.tag.end.apacheconf');
-    scope('<Directory "/var/www/html/private">', 'Directory', 'entity.name.tag.apacheconf');
-    scope('</Directory>', 'Directory', 'entity.name.tag.apacheconf');
-    scope('</VirtualHost>', 'VirtualHost', 'entity.name.tag.apacheconf');
-    scope('<FilesMatch', 'FilesMatch', 'entity.name.tag.apacheconf');
-    scope('<FilesMatch', '"\\.(bak|old)$"', 'string.regexp.apacheconf');
-  });
+  'directive keywords, strings, options and access constants': [
+    ['ServerName', 'ServerName', 'keyword.other.directive.apacheconf'],
+    ['DocumentRoot', 'DocumentRoot', 'keyword.other.directive.apacheconf'],
+    ['DocumentRoot', '"/var/www/html"', 'string.quoted.double.apacheconf'],
+    ['<Directory "/var/www/html/private">', '"/var/www/html/private"', 'string.quoted.double.apacheconf'],
+    ['Require all denied', 'Require', 'keyword.other.directive.apacheconf'],
+    ['Require all denied', 'all', 'support.constant.provider.apacheconf'],
+    ['Require all denied', 'denied', 'constant.language.access.apacheconf'],
+    ['RewriteEngine On', 'On', 'constant.language.boolean.apacheconf'],
+    ['Options', '-«Indexes»', 'constant.language.option.apacheconf'],
+    ['Options', '+«FollowSymLinks»', 'constant.language.option.apacheconf'],
+    ['Options', '«-»Indexes', 'keyword.operator.option.apacheconf'],
+  ],
 
-  it('directive keywords, strings, options and access constants', () => {
-    scope('ServerName', 'ServerName', 'keyword.other.directive.apacheconf');
-    scope('DocumentRoot', 'DocumentRoot', 'keyword.other.directive.apacheconf');
-    scope('DocumentRoot', '"/var/www/html"', 'string.quoted.double.apacheconf');
-    scope('<Directory "/var/www/html/private">', '"/var/www/html/private"', 'string.quoted.double.apacheconf');
-    scope('Require all denied', 'Require', 'keyword.other.directive.apacheconf');
-    scope('Require all denied', 'all', 'support.constant.provider.apacheconf');
-    scope('Require all denied', 'denied', 'constant.language.access.apacheconf');
-    scope('RewriteEngine On', 'On', 'constant.language.boolean.apacheconf');
-    scope('Options', '-«Indexes»', 'constant.language.option.apacheconf');
-    scope('Options', '+«FollowSymLinks»', 'constant.language.option.apacheconf');
-    scope('Options', '«-»Indexes', 'keyword.operator.option.apacheconf');
-  });
+  'variables: %{SERVER_VAR}, ${DEFINE}, $1 backreferences': [
+    ['RewriteCond', '%{«HTTP_USER_AGENT»}', 'variable.other.server.apacheconf'],
+    ['Header set X-Env', '${«APP_ENV»}', 'variable.other.define.apacheconf'],
+    ['RedirectMatch', '$«1»', 'variable.other.backreference.apacheconf'],
+  ],
 
-  it('variables: %{SERVER_VAR}, ${DEFINE}, $1 backreferences', () => {
-    scope('RewriteCond', '%{«HTTP_USER_AGENT»}', 'variable.other.server.apacheconf');
-    scope('Header set X-Env', '${«APP_ENV»}', 'variable.other.define.apacheconf');
-    scope('RedirectMatch', '$«1»', 'variable.other.backreference.apacheconf');
-  });
+  'RewriteRule: directive, pattern, and the flags that make the status ([F], [G], [R=301])': [
+    ['RewriteRule ^/secret', 'RewriteRule', 'keyword.other.directive.rewrite.apacheconf'],
+    ['RewriteRule ^/secret', '^/secret', 'string.regexp.apacheconf'],
+    ['RewriteRule ^/secret', '[«F»,L]', 'keyword.other.flag.apacheconf'],
+    ['RewriteRule ^/secret', '[F,«L»]', 'keyword.other.flag.apacheconf'],
+    ['RewriteRule ^/secret', '[F«,»L]', 'punctuation.separator.flags.apacheconf'],
+    ['RewriteRule ^/secret', '«[»F', 'punctuation.definition.flags.begin.apacheconf'],
+    ['RewriteRule ^/secret', 'L«]»', 'punctuation.definition.flags.end.apacheconf'],
+    ['RewriteRule ^/gone', '[«G»]', 'keyword.other.flag.apacheconf'],
+    ['RewriteRule ^/old$', '[«R»=301', 'keyword.other.flag.apacheconf'],
+    ['RewriteRule ^/old$', '[R=«301»', 'constant.numeric.status.apacheconf'],
+    ['RewriteRule ^/old$', '/new', 'string.unquoted.substitution.apacheconf'],
+    ['RewriteCond', '[«NC»]', 'keyword.other.flag.apacheconf'],
+    ['RewriteCond', 'badbot', 'string.regexp.apacheconf'],
+  ],
 
-  it('RewriteRule: directive, pattern, and the flags that make the status ([F], [G], [R=301])', () => {
-    scope('RewriteRule ^/secret', 'RewriteRule', 'keyword.other.directive.rewrite.apacheconf');
-    scope('RewriteRule ^/secret', '^/secret', 'string.regexp.apacheconf');
-    scope('RewriteRule ^/secret', '[«F»,L]', 'keyword.other.flag.apacheconf');
-    scope('RewriteRule ^/secret', '[F,«L»]', 'keyword.other.flag.apacheconf');
-    scope('RewriteRule ^/secret', '[F«,»L]', 'punctuation.separator.flags.apacheconf');
-    scope('RewriteRule ^/secret', '«[»F', 'punctuation.definition.flags.begin.apacheconf');
-    scope('RewriteRule ^/secret', 'L«]»', 'punctuation.definition.flags.end.apacheconf');
-    scope('RewriteRule ^/gone', '[«G»]', 'keyword.other.flag.apacheconf');
-    scope('RewriteRule ^/old$', '[«R»=301', 'keyword.other.flag.apacheconf');
-    scope('RewriteRule ^/old$', '[R=«301»', 'constant.numeric.status.apacheconf');
-    scope('RewriteRule ^/old$', '/new', 'string.unquoted.substitution.apacheconf');
-    scope('RewriteCond', '[«NC»]', 'keyword.other.flag.apacheconf');
-    scope('RewriteCond', 'badbot', 'string.regexp.apacheconf');
-  });
-
-  it('status codes in ErrorDocument, Redirect and RedirectMatch', () => {
-    scope('ErrorDocument', '404', 'constant.numeric.status.apacheconf');
-    assertNoScope(tokens, APACHE, 'ErrorDocument', '/errors/404.html', 'constant.numeric.status');
-    scope('Redirect 410', '410', 'constant.numeric.status.apacheconf');
-    scope('RedirectMatch', 'permanent', 'constant.language.status.apacheconf');
-    scope('RedirectMatch', '^/blog/(.*)$', 'string.regexp.apacheconf');
-  });
+  'status codes in ErrorDocument, Redirect and RedirectMatch': [
+    ['ErrorDocument', '404', 'constant.numeric.status.apacheconf'],
+    ['ErrorDocument', '/errors/404.html', { not: 'constant.numeric.status' }],
+    ['Redirect 410', '410', 'constant.numeric.status.apacheconf'],
+    ['RedirectMatch', 'permanent', 'constant.language.status.apacheconf'],
+    ['RedirectMatch', '^/blog/(.*)$', 'string.regexp.apacheconf'],
+  ],
 });
