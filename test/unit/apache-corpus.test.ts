@@ -12,10 +12,9 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { globSync } from 'tinyglobby';
 import { apacheLanguage } from '../../server/src/languages/apache';
-import type { Finding } from '../../server/src/types';
 import { diskWorkspace } from '../../server/src/workspace';
 import { ROOT } from '../support/service';
-import { analyseCorpusFile, type CorpusResult } from '../support/corpus';
+import { analyseCorpusFile, assertInsideDocuments, findingsPerRule, where, type CorpusResult } from '../support/corpus';
 
 const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus', 'apache');
 const present = fs.existsSync(CORPUS);
@@ -37,15 +36,11 @@ const H5BP_EXCEPTIONS: Record<string, { ruleId: string; why: string }> = {
 /** Files that are broken on purpose (certbot's parser tests). */
 const BROKEN_ON_PURPOSE = ['certbot__certbot/certbot/src/certbot/_internal/tests/plugins/apache/testdata/debian_apache_2_4/multiple_vhosts/apache2/conf-available/bad_conf_file.conf'];
 
-type Result = CorpusResult;
-
 // .conf.in, htaccess.txt and Drupal's "htaccess" are Apache files under other names: the language id says so.
-const analyse = (file: string): Promise<Result> => analyseCorpusFile(apacheLanguage, 'apacheconf', CORPUS, file, 37);
-
-const where = (r: Result, f: Finding) => `${r.file}:${r.doc.positionAt(f.start).line + 1} ${f.ruleId}: ${f.message}`;
+const analyse = (file: string): Promise<CorpusResult> => analyseCorpusFile(apacheLanguage, 'apacheconf', CORPUS, file, 37);
 
 describe('Apache corpus', { skip: present ? false : `corpus not found at ${CORPUS}` }, () => {
-  const results: Result[] = [];
+  const results: CorpusResult[] = [];
   let ms = 0;
   before(async () => {
     const files = globSync('**/*', { cwd: CORPUS, dot: true, absolute: true, onlyFiles: true }).sort();
@@ -56,16 +51,8 @@ describe('Apache corpus', { skip: present ? false : `corpus not found at ${CORPU
 
   it('parses and checks every file, with findings and fixes inside their documents', () => {
     assert.ok(results.length >= 125, `only ${results.length} corpus files`);
-    for (const { file, doc, findings } of results) {
-      const length = doc.getText().length;
-      for (const f of findings) {
-        assert.ok(f.start >= 0 && f.start <= f.end && f.end <= length, `${file}: ${f.ruleId} at ${f.start}-${f.end} outside 0-${length}`);
-        for (const fix of f.fixes) for (const e of fix.edits) assert.ok(e.start >= 0 && e.start <= e.end && e.end <= length, `${file}: a fix of ${f.ruleId} edits outside the text`);
-      }
-    }
-    const counts: Record<string, number> = {};
-    for (const { findings } of results) for (const f of findings) counts[f.ruleId] = (counts[f.ruleId] ?? 0) + 1;
-    console.log(`apache corpus: ${results.length} files in ${ms.toFixed(0)} ms; findings per rule: ${JSON.stringify(counts, Object.keys(counts).sort())}`);
+    assertInsideDocuments(results);
+    console.log(`apache corpus: ${results.length} files in ${ms.toFixed(0)} ms; findings per rule: ${findingsPerRule(results)}`);
   });
 
   it('finds no error in configs real projects run (only certbot\'s deliberately broken file)', () => {

@@ -15,18 +15,16 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nginxLanguage } from '../../server/src/languages/nginx';
 import { diskWorkspace } from '../../server/src/workspace';
 import { ROOT } from '../support/service';
-import { analyseCorpusFile, type CorpusResult } from '../support/corpus';
+import { analyseCorpusFile, assertInsideDocuments, findingsPerRule, where, type CorpusResult } from '../support/corpus';
 
 const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus', 'nginx');
 const present = fs.existsSync(CORPUS);
 const GIXY_REDEFINITION = 'yandex__gixy/tests/plugins/simply/add_header_redefinition';
 
-type Result = CorpusResult;
-
-const analyse = (file: string): Promise<Result> => analyseCorpusFile(nginxLanguage, 'nginx', CORPUS, file, 61);
+const analyse = (file: string): Promise<CorpusResult> => analyseCorpusFile(nginxLanguage, 'nginx', CORPUS, file, 61);
 
 describe('nginx corpus', { skip: present ? false : `corpus not found at ${CORPUS}` }, () => {
-  const results: Result[] = [];
+  const results: CorpusResult[] = [];
   before(async () => {
     const files = globSync('**/*', { cwd: CORPUS, dot: true, absolute: true, onlyFiles: true })
       .filter((f) => !f.endsWith('config.json'))
@@ -36,22 +34,14 @@ describe('nginx corpus', { skip: present ? false : `corpus not found at ${CORPUS
 
   it('parses and checks every file, with findings inside their documents', () => {
     assert.ok(results.length >= 280, `only ${results.length} corpus files`);
-    for (const { file, doc, findings } of results) {
-      const length = doc.getText().length;
-      for (const f of findings) {
-        assert.ok(f.start >= 0 && f.start <= f.end && f.end <= length, `${file}: ${f.ruleId} at ${f.start}-${f.end} outside 0-${length}`);
-        for (const fix of f.fixes) for (const e of fix.edits) assert.ok(e.start >= 0 && e.start <= e.end && e.end <= length, `${file}: a fix of ${f.ruleId} edits outside the text`);
-      }
-    }
-    const counts: Record<string, number> = {};
-    for (const { findings } of results) for (const f of findings) counts[f.ruleId] = (counts[f.ruleId] ?? 0) + 1;
-    console.log(`nginx corpus: ${results.length} files; findings per rule: ${JSON.stringify(counts, Object.keys(counts).sort())}`);
+    assertInsideDocuments(results);
+    console.log(`nginx corpus: ${results.length} files; findings per rule: ${findingsPerRule(results)}`);
   });
 
   it('h5bp server-configs-nginx (reference best practice) gives no warning or error', () => {
     const h5bp = results.filter((r) => r.file.startsWith('h5bp__server-configs-nginx'));
     assert.ok(h5bp.length >= 30);
-    const loud = h5bp.flatMap((r) => r.findings.filter((f) => f.severity === 'warning' || f.severity === 'error').map((f) => `${r.file}:${r.doc.positionAt(f.start).line + 1} ${f.ruleId}: ${f.message}`));
+    const loud = h5bp.flatMap((r) => r.findings.filter((f) => f.severity === 'warning' || f.severity === 'error').map((f) => where(r, f)));
     assert.deepEqual(loud, []);
   });
 
