@@ -8,7 +8,7 @@ import { parseApache, type ApacheFile } from '../parsers/apache';
 import type { ParseEnvironment } from '../types';
 import { fileKindOf, type ApacheFileKind } from './apacheContext';
 import { governingConfig, type GoverningConfig } from './apacheGoverning';
-import { includeClosure, type IncludedFile, type ResolvedInclude } from './apacheIncludes';
+import { includeClosure, readOnce, type IncludedFile, type ResolvedInclude } from './apacheIncludes';
 
 export interface ApacheParsed {
   file: ApacheFile;
@@ -47,7 +47,7 @@ export function analyseApache(document: TextDocument, environment: ParseEnvironm
       const governing = governingConfig(environment.files, filePath);
       if (governing) parsed.governing = governing;
     } else {
-      const closure = includeClosure(environment.files, filePath, file);
+      const closure = includeClosure(readOnce(environment.files), filePath, file);
       parsed.includes = closure.includes;
       parsed.included = closure.files;
       parsed.unresolvedIncludes = closure.unresolved;

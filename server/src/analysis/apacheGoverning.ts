@@ -11,7 +11,7 @@
 import * as path from 'node:path';
 import { walkApache, type ApacheDirective, type ApacheFile } from '../parsers/apache';
 import type { WorkspaceFiles } from '../workspace';
-import { ancestorsOf, includeClosure, parseOtherFile } from './apacheIncludes';
+import { ancestorsOf, includeClosure, parseOtherFile, readOnce } from './apacheIncludes';
 import { ownDirectives, wildcardMatches } from './apacheContext';
 
 export type OverrideName = 'AuthConfig' | 'FileInfo' | 'Indexes' | 'Limit' | 'Options';
@@ -147,10 +147,12 @@ function parseAllowOverride(args: string[], base: OverrideSetting): OverrideSett
  * The governing config of a .htaccess at `htaccessPath`, or undefined when the workspace holds
  * none that covers its folder.
  */
-export function governingConfig(files: WorkspaceFiles, htaccessPath: string): GoverningConfig | undefined {
+export function governingConfig(workspace: WorkspaceFiles, htaccessPath: string): GoverningConfig | undefined {
   const dir = path.dirname(htaccessPath);
-  const configs = findServerConfigs(files, dir);
+  // Discovery is cached per workspace (`workspace`); the configs and their includes are read once here.
+  const configs = findServerConfigs(workspace, dir);
   if (!configs.length) return undefined;
+  const files = readOnce(workspace);
   const covering: Covering[] = [];
   const visited = new Set<string>();
   let order = 0;

@@ -50,6 +50,24 @@ export function parseOtherFile(files: WorkspaceFiles, file: string): ApacheFile 
   return parsed;
 }
 
+/**
+ * `files` reading each file at most once. One analysis reads the same file up to three times
+ * otherwise: an include target to see it exists, to parse it, and (a .htaccess's governing config)
+ * to quote its lines; and the candidate configs of a .htaccess include the same files.
+ */
+export function readOnce(files: WorkspaceFiles): WorkspaceFiles {
+  const texts = new Map<string, string | undefined>();
+  return {
+    read(file) {
+      if (!texts.has(file)) texts.set(file, files.read(file));
+      return texts.get(file);
+    },
+    glob: (pattern) => files.glob(pattern),
+    roots: () => files.roots(),
+    ...(files.realpath ? { realpath: (file: string) => files.realpath!(file) } : {}),
+  };
+}
+
 const hasWildcard = (p: string) => /[*?[]/.test(p);
 const toGlob = (p: string) => p.split(path.sep).join('/');
 
