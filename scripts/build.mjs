@@ -77,18 +77,10 @@ await Promise.all(
   ),
 );
 
-// Tree-sitter runtime and grammars, loaded lazily by the route-file parser.
+// Tree-sitter runtime and grammars, loaded lazily by the route-file parser. The list (paths under
+// node_modules) is scripts/tree-sitter-wasm.json, which test/unit/routes-bundle.test.ts copies too.
 const grammars = path.join(dist, 'grammars');
 fs.mkdirSync(grammars, { recursive: true });
-const wasm = [
-  'web-tree-sitter/tree-sitter.wasm',
-  'tree-sitter-javascript/tree-sitter-javascript.wasm',
-  'tree-sitter-typescript/tree-sitter-typescript.wasm',
-  'tree-sitter-typescript/tree-sitter-tsx.wasm',
-  'tree-sitter-python/tree-sitter-python.wasm',
-  'tree-sitter-php/tree-sitter-php.wasm',
-  'tree-sitter-ruby/tree-sitter-ruby.wasm',
-  'tree-sitter-go/tree-sitter-go.wasm',
-];
+const wasm = JSON.parse(fs.readFileSync(path.join(root, 'scripts', 'tree-sitter-wasm.json'), 'utf8'));
 for (const w of wasm) fs.copyFileSync(path.join(root, 'node_modules', w), path.join(grammars, path.basename(w)));
 console.log(`bundles: ${entries.map((e) => e.out).join(', ')}; grammars: ${wasm.length}`);

@@ -52,7 +52,7 @@ Inline <script>document.title='pwned'</script> too, and a [click](javascript:ale
 `;
 const VSIX = path.join(ROOT, `statuslens-${(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version}.vsix`);
 /** What goes into the .vsix: when none of it is newer than the .vsix, the .vsix is reused. */
-const PACKAGED_INPUTS = ['client/src', 'server/src', 'content', 'media', 'language-configuration', 'syntaxes', 'bin', 'package.json', '.vscodeignore', 'README.md', 'scripts/build.mjs', 'scripts/build-kb.ts', 'scripts/package.mjs'];
+const PACKAGED_INPUTS = ['client/src', 'server/src', 'content', 'media', 'language-configuration', 'syntaxes', 'bin', 'package.json', '.vscodeignore', 'README.md', 'scripts/build.mjs', 'scripts/build-kb.ts', 'scripts/package.mjs', 'scripts/tree-sitter-wasm.json'];
 
 function newestInput(): number {
   let newest = 0;

@@ -29,16 +29,8 @@ import {
 import { KnowledgeBase, loadFolder } from '../../server/src/kb/knowledgeBase';
 import { CONTENT, ROOT } from '../support/service';
 
-const WASM = [
-  'web-tree-sitter/tree-sitter.wasm',
-  'tree-sitter-javascript/tree-sitter-javascript.wasm',
-  'tree-sitter-typescript/tree-sitter-typescript.wasm',
-  'tree-sitter-typescript/tree-sitter-tsx.wasm',
-  'tree-sitter-python/tree-sitter-python.wasm',
-  'tree-sitter-php/tree-sitter-php.wasm',
-  'tree-sitter-ruby/tree-sitter-ruby.wasm',
-  'tree-sitter-go/tree-sitter-go.wasm',
-];
+/** The tree-sitter runtime and grammars, as paths under node_modules: the list scripts/build.mjs copies. */
+const WASM = JSON.parse(fs.readFileSync(path.join(ROOT, 'scripts', 'tree-sitter-wasm.json'), 'utf8')) as string[];
 
 describe('route files in the bundled server', { timeout: 60_000 }, () => {
   let dir: string;
