@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { KnowledgeBase } from './kb/knowledgeBase';
+import { loadBundledKb } from './kb/bundled';
+import { KnowledgeBase } from './kb/knowledgeBase';
 import { createLanguageService } from './service';
 import { allRules } from './rules';
 import { defaultSettings, type Severity, type SeveritySetting } from './types';
@@ -54,37 +55,9 @@ function parseCount(value: string): number {
   return n;
 }
 
-/**
- * The service wants a knowledge base, but findings never read it (hovers and SARIF rule metadata
- * do): this stands in for an empty one and makes it only if asked, so `check` does not initialise
- * the KB code (its Markdown and YAML parsers) at start-up.
- */
-function emptyKbOnDemand(): KnowledgeBase {
-  let kb: KnowledgeBase | undefined;
-  const real = (): KnowledgeBase => {
-    if (!kb) {
-      const { KnowledgeBase: Kb } = require('./kb/knowledgeBase') as typeof import('./kb/knowledgeBase');
-      kb = new Kb([]);
-    }
-    return kb;
-  };
-  return new Proxy({} as KnowledgeBase, {
-    get: (_target, key) => {
-      const value: unknown = Reflect.get(real(), key);
-      return typeof value === 'function' ? value.bind(real()) : value;
-    },
-  });
-}
-
-/** The compiled knowledge base (dist/kb.json); its code is loaded on first use. */
-async function bundledKb(): Promise<KnowledgeBase> {
-  const { loadBundledKb } = await import('./kb/bundled');
-  return loadBundledKb();
-}
-
 export async function check(inputs: string[], options: CheckOptions, io: CliIo): Promise<number> {
-  // Only SARIF rule metadata reads the knowledge base (parsing it costs ~10 ms).
-  const kb = io.kb ?? (options.format === 'sarif' ? await bundledKb() : emptyKbOnDemand());
+  // Findings never read the knowledge base; only SARIF rule metadata does (reading dist/kb.json costs ~10 ms).
+  const kb = io.kb ?? (options.format === 'sarif' ? loadBundledKb() : new KnowledgeBase([]));
   const settings = defaultSettings();
   settings.rules = { ...options.rule };
   const service = createLanguageService({ kb, settings });
@@ -133,7 +106,7 @@ export async function check(inputs: string[], options: CheckOptions, io: CliIo):
 export async function explain(query: string, io: CliIo): Promise<number> {
   // Loaded on demand: the terminal renderer (marked-terminal, highlight.js) costs ~60 ms at start-up, which `check` never needs.
   const { findPage, renderForTerminal } = await import('./cli/explain');
-  const kb = io.kb ?? (await bundledKb());
+  const kb = io.kb ?? loadBundledKb();
   const page = findPage(kb, query);
   if (!page) {
     io.stderr(`statuslens: no page for "${query}". Try a status code (403), a rule id (nginx/limit-status-503) or a directive (limit_req).\n`);

@@ -18,7 +18,6 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { DiagnosticSeverity, MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
 import { loadBundledKb } from './kb/bundled';
-import { renderPage } from './kb/html';
 import { loadTeamKnowledge } from './kb/teamKnowledge';
 import type { KbProblem } from './kb/types';
 import { createLanguageService } from './service';
@@ -298,9 +297,13 @@ export function startServer(connection: Connection): void {
     return page ? { id: page.id, title: page.title, markdown: page.markdown } : null;
   });
 
-  connection.onRequest(RenderPageRequest, (params: RenderPageParams): RenderPageResult | null => {
-    const page = service.kb.get(params.id);
-    return page ? renderPage(page, service.kb, typeof params.prefix === 'string' ? params.prefix : '') : null;
+  connection.onRequest(RenderPageRequest, async (params: RenderPageParams): Promise<RenderPageResult | null> => {
+    const kb = service.kb;
+    const page = kb.get(params.id);
+    if (!page) return null;
+    // The HTML pipeline (unified, remark, rehype) loads with the first Explain view, not at start-up.
+    const { renderPage } = await import('./kb/html');
+    return renderPage(page, kb, typeof params.prefix === 'string' ? params.prefix : '');
   });
 
   connection.onRequest(SymbolAtRequest, async (params: SymbolAtParams) => {

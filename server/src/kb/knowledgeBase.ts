@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkIndex, pageIdFromPath, parsePage } from './loader';
 import type { DirectivePage, KbIndex, KbProblem, Page, RulePage, ServerFamily, StatusPage } from './types';
 
 /** Read-only lookups over a set of pages; later layers (team folders) override earlier ones by id. */
@@ -86,8 +85,13 @@ export interface FolderLoadResult {
   problems: KbProblem[];
 }
 
-/** Loads every page under `root` (status/, directives/, rules/), reporting problems with absolute paths. */
+/**
+ * Loads every page under `root` (status/, directives/, rules/), reporting problems with absolute paths.
+ * The markdown and YAML parsers (./loader) load with the first folder: the bundled index, which the
+ * server and the CLI start from, needs neither.
+ */
 export function loadFolder(root: string, known: ReadonlySet<string> = new Set()): FolderLoadResult {
+  const { checkIndex, pageIdFromPath, parsePage } = require('./loader') as typeof import('./loader');
   const pages: Page[] = [];
   const problems: KbProblem[] = [];
   for (const file of listMarkdown(root)) {
