@@ -16,7 +16,7 @@ import { test, type TestContext } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { launchBrowser, type Browser } from './support/browser';
 import { installExtension, startCodeServer, type CodeServer } from './support/codeServer';
-import { assertTools, copySampleWorkspace, ROOT, SCREENSHOTS, scratchDir, toolOptions, withEditorLock } from './support/env';
+import { assertTools, copySampleWorkspace, newestMtime, ROOT, SCREENSHOTS, scratchDir, toolOptions, withEditorLock } from './support/env';
 import { Workbench, type Box } from './support/workbench';
 
 const RULE = 'nginx/allow-after-deny-all';
@@ -54,22 +54,10 @@ const VSIX = path.join(ROOT, `statuslens-${(JSON.parse(fs.readFileSync(path.join
 /** What goes into the .vsix: when none of it is newer than the .vsix, the .vsix is reused. */
 const PACKAGED_INPUTS = ['client/src', 'server/src', 'content', 'media', 'language-configuration', 'syntaxes', 'bin', 'package.json', '.vscodeignore', 'README.md', 'scripts/build.mjs', 'scripts/build-kb.ts', 'scripts/package.mjs', 'scripts/tree-sitter-wasm.json'];
 
-function newestInput(): number {
-  let newest = 0;
-  const walk = (p: string) => {
-    const st = fs.statSync(p, { throwIfNoEntry: false });
-    if (!st) return;
-    if (st.isDirectory()) for (const e of fs.readdirSync(p)) walk(path.join(p, e));
-    else newest = Math.max(newest, st.mtimeMs);
-  };
-  PACKAGED_INPUTS.forEach((p) => walk(path.join(ROOT, p)));
-  return newest;
-}
-
 /** `node scripts/package.mjs`, unless the .vsix is newer than everything that goes into it. */
 function freshVsix(): { vsix: string; built: boolean } {
   const st = fs.statSync(VSIX, { throwIfNoEntry: false });
-  if (st && st.mtimeMs > newestInput()) return { vsix: VSIX, built: false };
+  if (st && st.mtimeMs > newestMtime(PACKAGED_INPUTS.map((p) => path.join(ROOT, p)))) return { vsix: VSIX, built: false };
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'package.mjs')], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`node scripts/package.mjs failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   assert.ok(fs.existsSync(VSIX), `scripts/package.mjs did not write ${VSIX}`);

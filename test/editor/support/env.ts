@@ -86,8 +86,8 @@ export function copySampleWorkspace(dir: string): string {
   return target;
 }
 
-/** Newest modification time of the files under `dirs` (recursively), in ms. */
-function newestMtime(dirs: string[]): number {
+/** Newest modification time of the files under `paths` (files, or folders walked recursively), in ms; 0 when none exists. */
+export function newestMtime(paths: string[]): number {
   let newest = 0;
   const walk = (p: string) => {
     const st = fs.statSync(p, { throwIfNoEntry: false });
@@ -95,7 +95,7 @@ function newestMtime(dirs: string[]): number {
     if (st.isDirectory()) for (const e of fs.readdirSync(p)) walk(path.join(p, e));
     else newest = Math.max(newest, st.mtimeMs);
   };
-  dirs.forEach(walk);
+  paths.forEach(walk);
   return newest;
 }
 
