@@ -52,17 +52,13 @@ const treeSitterCjs = {
 const entries = [
   { in: 'client/src/extension.ts', out: 'client.js', external: ['vscode'] },
   { in: 'server/src/server.ts', out: 'server.js', external: [] },
-];
-if (fs.existsSync(path.join(root, 'server/src/cli.ts'))) {
   // The CLI is three bundles: dist/cli.js, a small launcher that loads dist/cli-core.js (the CLI)
   // through a V8 code cache (server/src/cli/compileCache.ts), and dist/cli-explain.js. The cache
   // compiles with vm.Script, which cannot import(): the core's dynamic imports become require().
-  entries.push(
-    { in: 'server/src/cli/launcher.ts', out: 'cli.js', external: [] },
-    { in: 'server/src/cli.ts', out: 'cli-core.js', external: [], plugins: [explainApart, treeSitterCjs], supported: { 'dynamic-import': false } },
-    { in: 'server/src/cli/explain.ts', out: 'cli-explain.js', external: [] },
-  );
-}
+  { in: 'server/src/cli/launcher.ts', out: 'cli.js', external: [] },
+  { in: 'server/src/cli.ts', out: 'cli-core.js', external: [], plugins: [explainApart, treeSitterCjs], supported: { 'dynamic-import': false } },
+  { in: 'server/src/cli/explain.ts', out: 'cli-explain.js', external: [] },
+];
 
 await Promise.all(
   entries.map((e) =>

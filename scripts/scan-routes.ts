@@ -56,10 +56,11 @@ async function main() {
       if (showSites) {
         for (const s of parsed.sites) console.log(`  site ${rel}:${document.positionAt(s.start).line + 1} ${s.code} ${s.producer} ${JSON.stringify(text.slice(s.start, s.end))}`);
       }
+      let lines: string[] | undefined;
       for (const f of findings) {
         stats.findings++;
         const pos = document.positionAt(f.start);
-        const line = text.split('\n')[pos.line]!.trim();
+        const line = (lines ??= text.split('\n'))[pos.line]!.trim();
         if (json) out.push({ file: rel, line: pos.line + 1, rule: f.ruleId, code: line });
         else console.log(`${rel}:${pos.line + 1}:${pos.character + 1} ${f.ruleId}\n    ${line.slice(0, 160)}`);
       }

@@ -42,7 +42,7 @@ if (layers.some((l) => l === 'editor' || l === 'conformance')) {
   } else {
     console.log('\n=== setup: not root, so missing system packages are not installed (run scripts/setup-system.sh as root)');
   }
-  if (layers.includes('editor') && fs.existsSync(path.join(root, 'scripts', 'setup-code-server.sh'))) {
+  if (layers.includes('editor')) {
     if (!step('setup: code-server cache', 'bash', ['scripts/setup-code-server.sh'])) setupProblems.push('code-server could not be installed');
   }
 }
