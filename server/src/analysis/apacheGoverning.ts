@@ -160,13 +160,15 @@ export function governingConfig(workspace: WorkspaceFiles, htaccessPath: string)
     if (visited.has(configPath)) return;
     visited.add(configPath);
     const text = files.read(configPath) ?? '';
-    const lineOf = lineIndex(text);
+    // Lines are for quoting the covering sections: most files of a closure hold none.
+    let lineOf: ((offset: number) => number) | undefined;
     for (const d of walkApache(file.directives)) {
       if (d.lname !== 'directory' || !d.args[0] || d.args[0].value === '~' || d.args.length > 1) continue;
       const depth = directoryCovers(d.args[0].value, dir);
       if (depth < 0) continue;
       let vhost: ApacheDirective | undefined;
       for (let p = d.parent; p; p = p.parent) if (p.lname === 'virtualhost') vhost = p;
+      lineOf ??= lineIndex(text);
       covering.push({ section: d, depth, order: order++, ...(vhost ? { vhost } : {}), configPath, lineOf, text });
     }
   };
