@@ -60,7 +60,7 @@ export async function check(inputs: string[], options: CheckOptions, io: CliIo):
   const kb = io.kb ?? (options.format === 'sarif' ? loadBundledKb() : new KnowledgeBase([]));
   const settings = defaultSettings();
   settings.rules = { ...options.rule };
-  const service = createLanguageService({ kb, settings });
+  const service = createLanguageService({ kb, settings, docsBaseUri: HELP_BASE_URL });
   const targets = discover(inputs, io.cwd);
   const findings: CliFinding[] = [];
   const progress = io.stderrIsTty && targets.length > 20;
@@ -88,7 +88,7 @@ export async function check(inputs: string[], options: CheckOptions, io: CliIo):
 
   let output: string;
   if (options.format === 'json') output = formatJson(findings);
-  else if (options.format === 'sarif') output = formatSarif(findings, { cwd: io.cwd, version: VERSION, helpBaseUrl: HELP_BASE_URL, rules: allRules, kb });
+  else if (options.format === 'sarif') output = formatSarif(findings, { cwd: io.cwd, version: VERSION, helpBaseUrl: HELP_BASE_URL, helpUri: service.docsHref, rules: allRules, kb });
   else output = formatStylish(findings, io.cwd, options.color) || (targets.length ? '' : 'statuslens: no nginx, Apache or route files found');
   if (options.outputFile) fs.writeFileSync(path.resolve(io.cwd, options.outputFile), output + '\n');
   else if (output) io.stdout(output + '\n');

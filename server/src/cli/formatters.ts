@@ -52,6 +52,8 @@ export interface SarifOptions {
   version: string;
   /** Base of human-readable rule pages, e.g. the repository's content/ folder. */
   helpBaseUrl: string;
+  /** A rule's page under `helpBaseUrl` (the language service's `docsHref`). */
+  helpUri(ruleId: string): string | undefined;
   rules: Rule<unknown>[];
   kb: KnowledgeBase;
 }
@@ -68,7 +70,7 @@ export function formatSarif(findings: CliFinding[], options: SarifOptions): stri
       name: id.split('/')[1]!.replace(/(^|-)([a-z0-9])/g, (_m, _d, ch: string) => ch.toUpperCase()),
       shortDescription: { text: page?.title.replace(/`/g, '') ?? id },
       ...(why ? { fullDescription: { text: firstParagraph(why.markdown).replace(/`/g, '') } } : {}),
-      helpUri: id.endsWith('/syntax') ? `${options.helpBaseUrl}/rules/${family}/syntax.md` : `${options.helpBaseUrl}/rules/${id}.md`,
+      helpUri: options.helpUri(id),
       ...(page ? { help: { text: page.markdown, markdown: page.markdown } } : {}),
       defaultConfiguration: { level: SARIF_LEVEL[rule?.severity ?? page?.severity ?? 'error'] },
       properties: { tags: ['http-status', family], ...(page ? { statuses: page.statuses } : {}) },
