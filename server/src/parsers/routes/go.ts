@@ -2,17 +2,17 @@
  * Go: net/http (WriteHeader, http.Error, http.Redirect), gin, echo and fiber.
  */
 import type { Node } from 'web-tree-sitter';
-import type { OffsetEdit } from '../../types';
-import type { Condition, Guard, StatusSite, StatusToken } from './model';
-import { codeForName, codeForPrefixedName, spellName, statusFromLiteral } from './statusNames';
+import type { Condition, Guard } from './model';
+import { codeForName, codeForPrefixedName, spellName } from './statusNames';
 import { nestedIfExitGuards, rightOperandGuards, switchMethodGuards, twoWayGuards, type NestedIfGrammar } from './branchGuards';
 import {
   binaryCondition,
+  collector,
   HTTP_METHODS,
   insertStatementBefore,
   kids,
   logicalKind,
-  makeSite,
+  numberStatus,
   replaceWith,
   statementAround,
   stringValue,
@@ -21,7 +21,8 @@ import {
   unwrapper,
   type ComparisonSyntax,
   type Dialect,
-  type SiteOptions,
+  type Extracted,
+  type StatusValue,
 } from './syntax';
 
 export const HANDLERS = new Set(['function_declaration', 'method_declaration', 'func_literal']);
@@ -144,12 +145,6 @@ function switchGuard(clause: Node): Guard[] {
   return switchMethodGuards(clause, statement.childForFieldName('value'), 'expression_case', methodsOf, names);
 }
 
-interface StatusValue {
-  code: number;
-  node: Node;
-  respell: (code: number) => OffsetEdit[] | undefined;
-}
-
 /** `http.StatusForbidden`, `fiber.StatusTooManyRequests`. */
 function constantToken(n: Node): StatusValue | undefined {
   if (n.type !== 'selector_expression') return undefined;
@@ -163,10 +158,7 @@ function constantToken(n: Node): StatusValue | undefined {
 function statusValue(node: Node | null | undefined): StatusValue | undefined {
   if (!node) return undefined;
   const n = unwrap(node);
-  if (n.type === 'int_literal') {
-    const code = statusFromLiteral(n.text);
-    return code ? { code, node: n, respell: replaceWith(n.startIndex, n.endIndex, String) } : undefined;
-  }
+  if (n.type === 'int_literal') return numberStatus(n)[0];
   return constantToken(n);
 }
 
@@ -177,23 +169,13 @@ const FIRST_ARG_STATUS = new Set([
   'JSONBlob', 'JSONPretty', 'XMLBlob', 'XMLPretty', 'Render', 'SendStatus', 'Attachment',
 ]);
 
-export interface Extracted {
-  sites: StatusSite[];
-  tokens: StatusToken[];
-}
-
 function quote(s: string): string {
   return JSON.stringify(s);
 }
 
 export function extractGo(root: Node, text: string): Extracted {
-  const sites: StatusSite[] = [];
-  const statusTokens: StatusToken[] = [];
+  const { add, addSite, addToken, done } = collector(dialect);
   const framework = /"github\.com\/gin-gonic\/gin"/.test(text) ? 'gin' : /"github\.com\/labstack\/echo/.test(text) ? 'echo' : /"github\.com\/gofiber\/fiber/.test(text) ? 'fiber' : undefined;
-
-  const add = (v: StatusValue | undefined, producer: string, options: SiteOptions = {}) => {
-    if (v) sites.push(makeSite(v.node, v.code, producer, dialect, { respell: v.respell, ...options }));
-  };
 
   /** The statement holding the call, when it sits in a block (Go always has one). */
   const statementOf = (call: Node): Node | undefined => {
@@ -209,7 +191,7 @@ export function extractGo(root: Node, text: string): Extracted {
     if (!n) continue;
     if (n.type === 'selector_expression') {
       const token = constantToken(n);
-      if (token) statusTokens.push({ code: token.code, start: n.startIndex, end: n.endIndex });
+      if (token) addToken(token.code, n);
       else errorValue(n);
       continue;
     }
@@ -251,15 +233,14 @@ export function extractGo(root: Node, text: string): Extracted {
     const m = field ? /^Err([A-Z]\w+)$/.exec(field.text) : null;
     const code = m ? codeForName(m[1]!) : undefined;
     if (!field || !code) return;
-    statusTokens.push({ code, start: n.startIndex, end: n.endIndex });
+    addToken(code, n);
     const list = n.parent;
     if (list?.type !== 'expression_list' || list.parent?.type !== 'return_statement') return;
     const respell = replaceWith(field.startIndex, field.endIndex, (c) => `Err${spellName(c, 'PascalCase')}`);
-    sites.push(makeSite(n, code, `${operand}.${field.text}`, dialect, { respell }));
+    addSite(n, code, `${operand}.${field.text}`, { respell });
   }
 
-  for (const s of sites) statusTokens.push({ code: s.code, start: s.start, end: s.end });
-  return { sites, tokens: statusTokens };
+  return done();
 }
 
 export const GO_STRING_TYPES = ['interpreted_string_literal', 'raw_string_literal', 'field_identifier'];

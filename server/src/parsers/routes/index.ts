@@ -5,9 +5,9 @@
 import type { Node } from 'web-tree-sitter';
 import { loadGrammar } from './grammars';
 import { forgetTree, parseWithReuse } from './incremental';
-import { emptyRouteFile, TRACKED_HEADERS, type HeaderMention, type RouteFile, type RouteLanguage, type StatusSite, type StatusToken, type TrackedHeader } from './model';
+import { emptyRouteFile, TRACKED_HEADERS, type HeaderMention, type RouteFile, type RouteLanguage, type TrackedHeader } from './model';
 import { forgetVerdict, grammarFor, qualifies } from './qualify';
-import { dedupeSites, innermostScope, placeOf, resetSyntaxCaches, sortTokens, stringValue, type Place } from './syntax';
+import { dedupeSites, innermostScope, placeOf, resetSyntaxCaches, sortTokens, stringValue, type Extracted, type Place } from './syntax';
 import * as javascript from './javascript';
 import * as python from './python';
 import * as php from './php';
@@ -17,7 +17,7 @@ import * as go from './go';
 export type { RouteFile } from './model';
 
 interface Extractor {
-  extract(root: Node, text: string): { sites: StatusSite[]; tokens: StatusToken[] };
+  extract(root: Node, text: string): Extracted;
   /** Node types that may name a header: string literals, and keys or constants in header spelling. */
   stringTypes: string[];
   handlerTypes: ReadonlySet<string>;

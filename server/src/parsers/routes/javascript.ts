@@ -5,16 +5,18 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { OffsetEdit } from '../../types';
-import type { Condition, Guard, StatusSite, StatusToken, TrackedHeader } from './model';
-import { codeForName, spellName, statusFromLiteral } from './statusNames';
+import type { Condition, Guard, TrackedHeader } from './model';
+import { codeForName, spellName } from './statusNames';
 import { nestedIfExitGuards, rightOperandGuards, switchMethodGuards, twoWayGuards, type NestedIfGrammar } from './branchGuards';
 import {
   binaryCondition,
+  chosenStatuses,
+  collector,
   HTTP_METHODS,
   insertStatementBefore,
   kids,
   logicalKind,
-  makeSite,
+  numberStatus,
   replaceWith,
   statementAround,
   stringValue,
@@ -23,8 +25,9 @@ import {
   unwrapper,
   type ComparisonSyntax,
   type Dialect,
+  type Extracted,
   type Place,
-  type SiteOptions,
+  type StatusValue,
 } from './syntax';
 
 export const HANDLERS = new Set([
@@ -150,21 +153,11 @@ function switchGuard(clause: Node): Guard[] {
 /** Enums of status names: NestJS HttpStatus, http-status-codes StatusCodes, axios HttpStatusCode. */
 const STATUS_ENUMS = new Set(['HttpStatus', 'StatusCodes', 'HttpStatusCode', 'HTTP_STATUS', 'HttpStatusCodes', 'STATUS_CODES']);
 
-interface StatusValue {
-  code: number;
-  node: Node;
-  respell: (code: number) => OffsetEdit[] | undefined;
-  guard?: Guard;
-}
-
 /** The statuses an expression stands for (two for `cond ? 403 : 401`). */
 function statusValues(node: Node | null | undefined): StatusValue[] {
   if (!node) return [];
   const n = unwrap(node);
-  if (n.type === 'number') {
-    const code = statusFromLiteral(n.text);
-    return code ? [{ code, node: n, respell: replaceWith(n.startIndex, n.endIndex, String) }] : [];
-  }
+  if (n.type === 'number') return numberStatus(n);
   if (n.type === 'member_expression') {
     const token = enumToken(n);
     return token ? [{ code: token.code, node: n, respell: token.respell }] : [];
@@ -172,11 +165,7 @@ function statusValues(node: Node | null | undefined): StatusValue[] {
   if (n.type === 'ternary_expression') {
     const cond = n.childForFieldName('condition');
     if (!cond) return [];
-    const c = condition(cond);
-    return [
-      ...statusValues(n.childForFieldName('consequence')).map((v) => ({ ...v, guard: v.guard ?? { condition: c, holds: true } })),
-      ...statusValues(n.childForFieldName('alternative')).map((v) => ({ ...v, guard: v.guard ?? { condition: c, holds: false } })),
-    ];
+    return chosenStatuses(condition(cond), statusValues(n.childForFieldName('consequence')), statusValues(n.childForFieldName('alternative')));
   }
   return [];
 }
@@ -249,22 +238,9 @@ function isRateLimitHandler(place: Place): boolean {
 
 // ---- Producers --------------------------------------------------------------------------
 
-export interface Extracted {
-  sites: StatusSite[];
-  tokens: StatusToken[];
-}
-
 export function extractJavaScript(root: Node, text: string): Extracted {
-  const sites: StatusSite[] = [];
-  const statusTokens: StatusToken[] = [];
+  const { add, addSite, addToken, done } = collector(dialect);
   const nest = text.includes('@nestjs/');
-
-  const add = (values: StatusValue[], producer: string, options: SiteOptions = {}) => {
-    for (const v of values) {
-      const extraGuards = [...(options.extraGuards ?? []), ...(v.guard ? [v.guard] : [])];
-      sites.push(makeSite(v.node, v.code, producer, dialect, { respell: v.respell, ...options, extraGuards }));
-    }
-  };
 
   // Status enums are rare; without their names in the text, member expressions need no visit.
   const enums = [...STATUS_ENUMS].some((e) => text.includes(`${e}.`));
@@ -274,7 +250,7 @@ export function extractJavaScript(root: Node, text: string): Extracted {
     switch (n.type) {
       case 'member_expression': {
         const token = enumToken(n);
-        if (token) statusTokens.push({ code: token.code, start: n.startIndex, end: n.endIndex });
+        if (token) addToken(token.code, n);
         break;
       }
       case 'call_expression':
@@ -352,8 +328,8 @@ export function extractJavaScript(root: Node, text: string): Extracted {
         const pascal = spellName(c, 'PascalCase');
         return pascal && pascal[0]!.toLowerCase() + pascal.slice(1);
       };
-      sites.push(makeSite(p, code, `Boom.${prop}()`, dialect, { anchor: n, addsHeaders: adds, respell: replaceWith(p.startIndex, p.endIndex, camel) }));
-      statusTokens.push({ code, start: p.startIndex, end: p.endIndex });
+      addSite(p, code, `Boom.${prop}()`, { anchor: n, addsHeaders: adds, respell: replaceWith(p.startIndex, p.endIndex, camel) });
+      addToken(code, p);
       return;
     }
     if (/^(createError|createHttpError|httpErrors|HttpErrors)$/.test(receiver)) errorClass(p, n);
@@ -363,8 +339,8 @@ export function extractJavaScript(root: Node, text: string): Extracted {
   function errorClass(p: Node, producer: Node) {
     const code = codeForName(p.text);
     if (!code) return;
-    sites.push(makeSite(p, code, `createError.${p.text}`, dialect, { anchor: producer, respell: replaceWith(p.startIndex, p.endIndex, (c) => spellName(c, 'PascalCase')) }));
-    statusTokens.push({ code, start: p.startIndex, end: p.endIndex });
+    addSite(p, code, `createError.${p.text}`, { anchor: producer, respell: replaceWith(p.startIndex, p.endIndex, (c) => spellName(c, 'PascalCase')) });
+    addToken(code, p);
   }
 
   function construct(n: Node) {
@@ -394,8 +370,8 @@ export function extractJavaScript(root: Node, text: string): Extracted {
         const pascal = spellName(c, 'PascalCase');
         return pascal && `${pascal}Exception`;
       });
-      sites.push(makeSite(ctor, code, `new ${name}()`, dialect, { anchor: n, respell }));
-      statusTokens.push({ code, start: ctor.startIndex, end: ctor.endIndex });
+      addSite(ctor, code, `new ${name}()`, { anchor: n, respell });
+      addToken(code, ctor);
     }
   }
 
@@ -423,8 +399,7 @@ export function extractJavaScript(root: Node, text: string): Extracted {
     };
   }
 
-  for (const s of sites) statusTokens.push({ code: s.code, start: s.start, end: s.end });
-  return { sites, tokens: statusTokens };
+  return done();
 }
 
 /** String literal node types whose value may name a header. */

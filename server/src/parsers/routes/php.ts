@@ -3,24 +3,27 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { OffsetEdit } from '../../types';
-import type { Condition, Guard, StatusSite, StatusToken, TrackedHeader } from './model';
-import { codeForPrefixedName, spellName, statusFromLiteral } from './statusNames';
+import type { Condition, Guard, TrackedHeader } from './model';
+import { codeForPrefixedName, spellName } from './statusNames';
 import { ifChainExitGuards, ifChainGuards, rightOperandGuards, twoWayGuards, type IfChainGrammar } from './branchGuards';
 import {
   absenceOf,
   binaryCondition,
+  chosenStatuses,
+  collector,
   HTTP_METHODS,
   insertStatementBefore,
   kids,
   logicalKind,
-  makeSite,
+  numberStatus,
   replaceWith,
   tokens,
   truthOf,
   unwrapper,
   type ComparisonSyntax,
   type Dialect,
-  type SiteOptions,
+  type Extracted,
+  type StatusValue,
 } from './syntax';
 
 export const HANDLERS = new Set(['method_declaration', 'function_definition', 'anonymous_function', 'anonymous_function_creation_expression', 'arrow_function']);
@@ -149,13 +152,6 @@ const dialect: Dialect = {
   },
 };
 
-interface StatusValue {
-  code: number;
-  node: Node;
-  respell: (code: number) => OffsetEdit[] | undefined;
-  guard?: Guard;
-}
-
 /** `Response::HTTP_FORBIDDEN`, `JsonResponse::HTTP_UNAUTHORIZED`. */
 function constantToken(n: Node): { code: number; respell: (code: number) => OffsetEdit[] | undefined; name: Node } | undefined {
   if (n.type !== 'class_constant_access_expression') return undefined;
@@ -169,20 +165,13 @@ function constantToken(n: Node): { code: number; respell: (code: number) => Offs
 function statusValues(node: Node | null | undefined): StatusValue[] {
   if (!node) return [];
   const n = unwrap(node);
-  if (n.type === 'integer') {
-    const code = statusFromLiteral(n.text);
-    return code ? [{ code, node: n, respell: replaceWith(n.startIndex, n.endIndex, String) }] : [];
-  }
+  if (n.type === 'integer') return numberStatus(n);
   const token = constantToken(n);
   if (token) return [{ code: token.code, node: n, respell: token.respell }];
   if (n.type === 'conditional_expression') {
     const cond = n.childForFieldName('condition');
     if (!cond) return [];
-    const c = condition(cond);
-    return [
-      ...statusValues(n.childForFieldName('body')).map((v) => ({ ...v, guard: v.guard ?? { condition: c, holds: true } })),
-      ...statusValues(n.childForFieldName('alternative')).map((v) => ({ ...v, guard: v.guard ?? { condition: c, holds: false } })),
-    ];
+    return chosenStatuses(condition(cond), statusValues(n.childForFieldName('body')), statusValues(n.childForFieldName('alternative')));
   }
   return [];
 }
@@ -207,21 +196,8 @@ function quote(s: string): string {
   return `'${s.replace(/'/g, "\\'")}'`;
 }
 
-export interface Extracted {
-  sites: StatusSite[];
-  tokens: StatusToken[];
-}
-
 export function extractPhp(root: Node, text: string): Extracted {
-  const sites: StatusSite[] = [];
-  const statusTokens: StatusToken[] = [];
-
-  const add = (values: StatusValue[], producer: string, options: SiteOptions = {}) => {
-    for (const v of values) {
-      const extraGuards = [...(options.extraGuards ?? []), ...(v.guard ? [v.guard] : [])];
-      sites.push(makeSite(v.node, v.code, producer, dialect, { respell: v.respell, ...options, extraGuards }));
-    }
-  };
+  const { add, addSite, addToken, done } = collector(dialect);
 
   /** `->header('X', 'v')` after a call that returns a Laravel/Symfony response. */
   const chain = (call: Node, method = 'header') => (name: string, value: string): OffsetEdit[] => [
@@ -248,7 +224,7 @@ export function extractPhp(root: Node, text: string): Extracted {
     switch (n.type) {
       case 'class_constant_access_expression': {
         const token = constantToken(n);
-        if (token) statusTokens.push({ code: token.code, start: n.startIndex, end: n.endIndex });
+        if (token) addToken(token.code, n);
         break;
       }
       case 'function_call_expression': {
@@ -301,16 +277,15 @@ export function extractPhp(root: Node, text: string): Extracted {
             if (code === 403 && cls === 'UnauthorizedHttpException') return undefined;
             return undefined;
           };
-          sites.push(makeSite(classNode, entry.code, `new ${cls}()`, dialect, { anchor: n, addsHeaders: adds, respell }));
-          statusTokens.push({ code: entry.code, start: classNode.startIndex, end: classNode.endIndex });
+          addSite(classNode, entry.code, `new ${cls}()`, { anchor: n, addsHeaders: adds, respell });
+          addToken(entry.code, classNode);
         }
         break;
       }
     }
   }
 
-  for (const s of sites) statusTokens.push({ code: s.code, start: s.start, end: s.end });
-  return { sites, tokens: statusTokens };
+  return done();
 }
 
 export const PHP_STRING_TYPES = ['string', 'encapsed_string'];

@@ -3,25 +3,28 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { OffsetEdit } from '../../types';
-import type { Condition, Guard, StatusSite, StatusToken, TrackedHeader } from './model';
-import { codeForName, codeForPrefixedName, spellName, statusFromLiteral } from './statusNames';
+import type { Condition, Guard, TrackedHeader } from './model';
+import { codeForName, codeForPrefixedName, spellName } from './statusNames';
 import { ifChainExitGuards, ifChainGuards, rightOperandGuards, type IfChainGrammar } from './branchGuards';
 import {
+  chosenStatuses,
+  collector,
   compareWithLiteral,
   HTTP_METHODS,
   insertStatementBefore,
   isMethodChain,
   kids,
   logicalCondition,
-  makeSite,
+  numberStatus,
   replaceWith,
   stringValue,
   tokens,
   truthOf,
   unwrapper,
   type Dialect,
+  type Extracted,
   type LiteralSyntax,
-  type SiteOptions,
+  type StatusValue,
 } from './syntax';
 
 export const HANDLERS = new Set(['function_definition', 'lambda']);
@@ -172,13 +175,6 @@ const dialect: Dialect = {
 
 // ---- Status values ----------------------------------------------------------------------
 
-interface StatusValue {
-  code: number;
-  node: Node;
-  respell: (code: number) => OffsetEdit[] | undefined;
-  guard?: Guard;
-}
-
 /** `status.HTTP_403_FORBIDDEN`, `HTTP_403_FORBIDDEN`, `HTTPStatus.FORBIDDEN` (and its `.value`). */
 function constantToken(n: Node): { code: number; respell: (code: number) => OffsetEdit[] | undefined } | undefined {
   let node = n;
@@ -200,10 +196,7 @@ function constantToken(n: Node): { code: number; respell: (code: number) => Offs
 function statusValues(node: Node | null | undefined): StatusValue[] {
   if (!node) return [];
   const n = unwrap(node);
-  if (n.type === 'integer') {
-    const code = statusFromLiteral(n.text);
-    return code ? [{ code, node: n, respell: replaceWith(n.startIndex, n.endIndex, String) }] : [];
-  }
+  if (n.type === 'integer') return numberStatus(n);
   if (n.type === 'attribute' || n.type === 'identifier') {
     const token = constantToken(n);
     return token ? [{ code: token.code, node: n, respell: token.respell }] : [];
@@ -211,11 +204,7 @@ function statusValues(node: Node | null | undefined): StatusValue[] {
   if (n.type === 'conditional_expression') {
     const [consequence, cond, alternative] = kids(n);
     if (!cond) return [];
-    const c = condition(cond);
-    return [
-      ...statusValues(consequence).map((v) => ({ ...v, guard: v.guard ?? { condition: c, holds: true } })),
-      ...statusValues(alternative).map((v) => ({ ...v, guard: v.guard ?? { condition: c, holds: false } })),
-    ];
+    return chosenStatuses(condition(cond), statusValues(consequence), statusValues(alternative));
   }
   return [];
 }
@@ -262,24 +251,11 @@ function quote(s: string): string {
   return `"${s.replace(/"/g, '\\"')}"`;
 }
 
-export interface Extracted {
-  sites: StatusSite[];
-  tokens: StatusToken[];
-}
-
 export function extractPython(root: Node, text: string): Extracted {
   namesSeen.clear();
-  const sites: StatusSite[] = [];
-  const statusTokens: StatusToken[] = [];
+  const { add, addSite, addToken, done } = collector(dialect);
   const flask = /^\s*(?:from|import)\s+(?:flask|quart)\b/m.test(text);
   const drf = /\brest_framework\b/.test(text);
-
-  const add = (values: StatusValue[], producer: string, options: SiteOptions = {}) => {
-    for (const v of values) {
-      const extraGuards = [...(options.extraGuards ?? []), ...(v.guard ? [v.guard] : [])];
-      sites.push(makeSite(v.node, v.code, producer, dialect, { respell: v.respell, ...options, extraGuards }));
-    }
-  };
 
   for (const n of root.descendantsOfType(['call', 'return_statement', 'raise_statement', 'assignment', 'attribute', 'identifier'])) {
     if (!n) continue;
@@ -291,7 +267,7 @@ export function extractPython(root: Node, text: string): Extracted {
         if (n.type === 'identifier' && (!n.text.startsWith('HTTP_') || n.parent?.type === 'attribute')) break;
         if (n.type === 'attribute' && !/^(HTTP_|[A-Z_]+$|value$)/.test(n.childForFieldName('attribute')?.text ?? '')) break;
         const token = constantToken(n);
-        if (token) statusTokens.push({ code: token.code, start: n.startIndex, end: n.endIndex });
+        if (token) addToken(token.code, n);
         break;
       }
       case 'call':
@@ -334,8 +310,8 @@ export function extractPython(root: Node, text: string): Extracted {
       }
       return undefined;
     };
-    sites.push(makeSite(nameNode, entry.code, `${name}`, dialect, { anchor: producer, addsHeaders: adds, respell, headerEdit: argumentList ? kwargHeaders(argumentList, callArgs) : undefined }));
-    statusTokens.push({ code: entry.code, start: nameNode.startIndex, end: nameNode.endIndex });
+    addSite(nameNode, entry.code, name, { anchor: producer, addsHeaders: adds, respell, headerEdit: argumentList ? kwargHeaders(argumentList, callArgs) : undefined });
+    addToken(entry.code, nameNode);
     return true;
   }
 
@@ -436,8 +412,7 @@ export function extractPython(root: Node, text: string): Extracted {
     add(statusValues(n.childForFieldName('right')), 'status_code =', { anchor: n, headerEdit });
   }
 
-  for (const s of sites) statusTokens.push({ code: s.code, start: s.start, end: s.end });
-  return { sites, tokens: statusTokens };
+  return done();
 }
 
 export const PY_STRING_TYPES = ['string'];

@@ -3,17 +3,17 @@
  * authentication helpers) and Sinatra (halt, status, error).
  */
 import type { Node } from 'web-tree-sitter';
-import type { OffsetEdit } from '../../types';
-import type { Condition, Guard, StatusSite, StatusToken } from './model';
-import { codeForName, spellName, statusFromLiteral } from './statusNames';
+import type { Condition, Guard } from './model';
+import { codeForName, spellName } from './statusNames';
 import { nestedIfExitGuards, type NestedIfGrammar } from './branchGuards';
 import {
   absenceOf,
   binaryCondition,
+  collector,
   fieldOf,
   insertStatementBefore,
   kids,
-  makeSite,
+  numberStatus,
   replaceWith,
   stringValue,
   tokens,
@@ -21,7 +21,8 @@ import {
   unwrapper,
   type ComparisonSyntax,
   type Dialect,
-  type SiteOptions,
+  type Extracted,
+  type StatusValue,
 } from './syntax';
 
 export const HANDLERS = new Set(['method', 'singleton_method', 'block', 'do_block', 'lambda']);
@@ -157,20 +158,11 @@ const dialect: Dialect = {
   },
 };
 
-interface StatusValue {
-  code: number;
-  node: Node;
-  respell: (code: number) => OffsetEdit[] | undefined;
-}
-
 /** `403`, `:forbidden` (Rack's symbol for the reason phrase). */
 function statusValue(node: Node | null | undefined): StatusValue | undefined {
   if (!node) return undefined;
   const n = unwrap(node);
-  if (n.type === 'integer') {
-    const code = statusFromLiteral(n.text);
-    return code ? { code, node: n, respell: replaceWith(n.startIndex, n.endIndex, String) } : undefined;
-  }
+  if (n.type === 'integer') return numberStatus(n)[0];
   if (n.type === 'simple_symbol') {
     const code = codeForName(n.text.slice(1));
     return code ? { code, node: n, respell: replaceWith(n.startIndex, n.endIndex, (c) => `:${spellName(c, 'snake_case')}`) } : undefined;
@@ -203,21 +195,11 @@ function quote(s: string): string {
   return `"${s.replace(/"/g, '\\"')}"`;
 }
 
-export interface Extracted {
-  sites: StatusSite[];
-  tokens: StatusToken[];
-}
-
 /** Rails helpers that answer 401 with a challenge of their own. */
 const CHALLENGE_HELPERS = new Set(['request_http_basic_authentication', 'request_http_token_authentication', 'request_http_digest_authentication']);
 
 export function extractRuby(root: Node, text: string): Extracted {
-  const sites: StatusSite[] = [];
-  const statusTokens: StatusToken[] = [];
-
-  const add = (v: StatusValue | undefined, producer: string, options: SiteOptions = {}) => {
-    if (v) sites.push(makeSite(v.node, v.code, producer, dialect, { respell: v.respell, ...options }));
-  };
+  const { add, addSite, done } = collector(dialect);
 
   for (const n of root.descendantsOfType(['call', 'identifier', 'assignment'])) {
     if (!n) continue;
@@ -236,7 +218,7 @@ export function extractRuby(root: Node, text: string): Extracted {
     if (n.type === 'identifier') {
       // A bare helper call without arguments parses as an identifier.
       if (CHALLENGE_HELPERS.has(n.text) && n.parent?.type !== 'call') {
-        sites.push(makeSite(n, 401, n.text, dialect, { addsHeaders: ['www-authenticate'] }));
+        addSite(n, 401, n.text, { addsHeaders: ['www-authenticate'] });
       }
       continue;
     }
@@ -246,7 +228,7 @@ export function extractRuby(root: Node, text: string): Extracted {
     const a = kids(argumentsNode);
     const name = method?.text ?? '';
     if (CHALLENGE_HELPERS.has(name)) {
-      sites.push(makeSite(method!, 401, name, dialect, { anchor: n, addsHeaders: ['www-authenticate'] }));
+      addSite(method!, 401, name, { anchor: n, addsHeaders: ['www-authenticate'] });
       continue;
     }
     const headerLine = (h: string, v: string) => {
@@ -268,8 +250,7 @@ export function extractRuby(root: Node, text: string): Extracted {
     if (status) add(statusValue(status), `${name} status:`, { anchor: n, headerEdit: headerLine });
   }
 
-  for (const s of sites) statusTokens.push({ code: s.code, start: s.start, end: s.end });
-  return { sites, tokens: statusTokens };
+  return done();
 }
 
 export const RUBY_STRING_TYPES = ['string'];

@@ -6,6 +6,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { OffsetEdit } from '../../types';
 import type { Condition, Guard, Span, StatusSite, StatusToken, TrackedHeader } from './model';
+import { statusFromLiteral } from './statusNames';
 
 /** Named children without comments (and without the nulls the binding may return). */
 export function kids(node: Node | null | undefined): Node[] {
@@ -556,6 +557,74 @@ export function replaceWith(start: number, end: number, spell: (code: number) =>
   return (code) => {
     const text = spell(code);
     return text === undefined ? undefined : [{ start, end, newText: text }];
+  };
+}
+
+/** A status an expression stands for, before it is a site. */
+export interface StatusValue {
+  code: number;
+  node: Node;
+  respell: (code: number) => OffsetEdit[] | undefined;
+  /** The branch of a choice it is on (`cond ? 403 : 401`). */
+  guard?: Guard;
+}
+
+/** The status a number literal stands for (none or one), respelled as another number. */
+export function numberStatus(n: Node): StatusValue[] {
+  const code = statusFromLiteral(n.text);
+  return code ? [{ code, node: n, respell: replaceWith(n.startIndex, n.endIndex, String) }] : [];
+}
+
+/**
+ * The statuses of a choice (`c ? a : b`, `a if c else b`): the consequence's when `c` holds, the
+ * alternative's when not. A value on a branch of a nested choice keeps that inner guard.
+ */
+export function chosenStatuses(c: Condition, consequence: StatusValue[], alternative: StatusValue[]): StatusValue[] {
+  return [
+    ...consequence.map((v) => ({ ...v, guard: v.guard ?? { condition: c, holds: true } })),
+    ...alternative.map((v) => ({ ...v, guard: v.guard ?? { condition: c, holds: false } })),
+  ];
+}
+
+/** What an extractor finds: the status sites, and the tokens that stand for a status (hovers). */
+export interface Extracted {
+  sites: StatusSite[];
+  tokens: StatusToken[];
+}
+
+/** Gathers one extraction's sites and tokens (see `collector`). */
+export interface Collector {
+  /** A site per status value (none for undefined); a value's own guard comes after the producer's `extraGuards`. */
+  add(values: StatusValue[] | StatusValue | undefined, producer: string, options?: SiteOptions): void;
+  /** A site for a node that is a status by its name (`Boom.forbidden`, `PermissionDenied`). */
+  addSite(node: Node, code: number, producer: string, options?: SiteOptions): void;
+  /** A token for a node that stands for a status, whether or not it sends one. */
+  addToken(code: number, node: Node): void;
+  /** The sites, and the tokens with one for every site. */
+  done(): Extracted;
+}
+
+/** The sites and tokens of one extraction, the sites' guards read through `dialect`. */
+export function collector(dialect: Dialect): Collector {
+  const sites: StatusSite[] = [];
+  const statusTokens: StatusToken[] = [];
+  return {
+    add(values, producer, options = {}) {
+      for (const v of values === undefined ? [] : Array.isArray(values) ? values : [values]) {
+        const extraGuards = [...(options.extraGuards ?? []), ...(v.guard ? [v.guard] : [])];
+        sites.push(makeSite(v.node, v.code, producer, dialect, { respell: v.respell, ...options, extraGuards }));
+      }
+    },
+    addSite(node, code, producer, options) {
+      sites.push(makeSite(node, code, producer, dialect, options));
+    },
+    addToken(code, node) {
+      statusTokens.push({ code, start: node.startIndex, end: node.endIndex });
+    },
+    done() {
+      for (const s of sites) statusTokens.push({ code: s.code, start: s.start, end: s.end });
+      return { sites, tokens: statusTokens };
+    },
   };
 }
 
