@@ -12,7 +12,7 @@ import { loadBundledKb } from './kb/bundled';
 import { KnowledgeBase } from './kb/knowledgeBase';
 import { createLanguageService } from './service';
 import { allRules } from './rules';
-import { defaultSettings, type Severity, type SeveritySetting } from './types';
+import { defaultSettings, type SeveritySetting } from './types';
 import { discover, UsageError } from './cli/discover';
 import { formatJson, formatSarif, formatStylish, type CliFinding } from './cli/formatters';
 
@@ -20,7 +20,6 @@ const VERSION = '0.1.0';
 /** Where rule pages are published (the repository's content/ folder). */
 const HELP_BASE_URL = 'https://github.com/statuslens/statuslens/blob/main/content';
 const SEVERITIES: SeveritySetting[] = ['off', 'hint', 'info', 'warning', 'error'];
-const RANK: Record<Severity, number> = { hint: 0, info: 1, warning: 2, error: 3 };
 
 interface CheckOptions {
   format: 'stylish' | 'json' | 'sarif';
@@ -95,7 +94,7 @@ export async function check(inputs: string[], options: CheckOptions, io: CliIo):
 
   if (unreadable) return 2;
   const errors = findings.filter((f) => f.severity === 'error').length;
-  const warnings = findings.filter((f) => RANK[f.severity] === RANK.warning).length;
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
   const tooManyWarnings = options.maxWarnings >= 0 && warnings > options.maxWarnings;
   if (tooManyWarnings && options.maxWarnings > 0 && options.format === 'stylish') {
     io.stderr(`statuslens: ${warnings} warnings, more than --max-warnings ${options.maxWarnings}\n`);
