@@ -28,15 +28,16 @@ export function codeActionsFor<P>(
   docsHref: (ruleId: string) => string | undefined,
 ): CodeAction[] {
   const wanted = contextDiagnostics.filter((d) => d.source === 'statuslens');
-  const relevant = findings.filter(
-    (f) =>
-      overlaps(document, f, range) &&
-      (wanted.length === 0 || wanted.some((d) => d.code === f.ruleId && overlaps(document, f, d.range))),
-  );
   const actions: CodeAction[] = [];
   const seenDisable = new Set<string>();
-  for (const f of relevant) {
+  let eol: string | undefined;
+  /** The document's line break for inserted lines: one scan of the text, and only if needed. */
+  const lineBreak = () => (eol ??= document.getText().includes('\r\n') ? '\r\n' : '\n');
+  for (const f of findings) {
+    if (!overlaps(document, f, range)) continue;
+    // When the client names StatusLens diagnostics, only the findings behind them.
     const diagnostic = wanted.find((d) => d.code === f.ruleId && overlaps(document, f, d.range));
+    if (wanted.length && !diagnostic) continue;
     for (const fix of f.fixes) {
       actions.push({
         title: fix.title,
@@ -55,7 +56,7 @@ export function codeActionsFor<P>(
         title: `Disable ${f.ruleId} for this line`,
         kind: CodeActionKind.QuickFix,
         ...(diagnostic ? { diagnostics: [diagnostic] } : {}),
-        edit: { changes: { [document.uri]: [disableNextLineEdit(language, document, line, f.ruleId)] } },
+        edit: { changes: { [document.uri]: [disableNextLineEdit(language, document, line, f.ruleId, lineBreak())] } },
       });
       const href = docsHref(f.ruleId);
       if (href) {
@@ -71,10 +72,9 @@ export function codeActionsFor<P>(
 }
 
 /** Inserts `<comment> statuslens-disable-next-line <id>` above the line, at its indentation. */
-function disableNextLineEdit<P>(language: LanguageSupport<P>, document: TextDocument, line: number, ruleId: string): TextEdit {
+function disableNextLineEdit<P>(language: LanguageSupport<P>, document: TextDocument, line: number, ruleId: string, eol: string): TextEdit {
   const text = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
   const indent = /^[ \t]*/.exec(text)![0];
-  const eol = document.getText().includes('\r\n') ? '\r\n' : '\n';
   return {
     range: { start: { line, character: 0 }, end: { line, character: 0 } },
     newText: `${indent}${language.commentPrefix(document)} statuslens-disable-next-line ${ruleId}${eol}`,
