@@ -4,15 +4,12 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { SymbolAtRequest, type SymbolAtParams } from '../../server/src/protocol';
 import { Commands } from './commandIds';
 import type { PageIndex } from './pages';
+import { symbolAt } from './symbolAt';
 
 /** Grouped with quick fixes, so the lightbulb shows it beside "Move `deny all;` after…". */
 const EXPLAIN_KIND = vscode.CodeActionKind.QuickFix.append('explain');
-
-/** What the server's `statuslens/symbolAt` answers (offsets are not needed here). */
-type ServerSymbol = { kind: 'status'; code: number } | { kind: 'directive'; server: string; name: string };
 
 export class ExplainCodeActions implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [EXPLAIN_KIND] };
@@ -46,8 +43,7 @@ export class ExplainCodeActions implements vscode.CodeActionProvider {
       actions.set(pageId, action);
     };
 
-    const params: SymbolAtParams = { uri: client.code2ProtocolConverter.asUri(document.uri), position: range.start };
-    const symbol = await client.sendRequest<ServerSymbol | null>(SymbolAtRequest, params, token).catch(() => null);
+    const symbol = await symbolAt(client, document, range.start, token);
     if (symbol?.kind === 'status') await add(`status/${symbol.code}`);
 
     for (const diagnostic of context.diagnostics) {

@@ -1,19 +1,12 @@
 /** The StatusLens commands: explain, compare, pick, restart, and the walkthrough's sample. */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import {
-  GetPageRequest,
-  RenderPageRequest,
-  SymbolAtRequest,
-  type GetPageResult,
-  type PageSummary,
-  type RenderPageResult,
-  type SymbolAtParams,
-} from '../../server/src/protocol';
+import { GetPageRequest, RenderPageRequest, type GetPageResult, type PageSummary, type RenderPageResult } from '../../server/src/protocol';
 import { Commands } from './commandIds';
 import type { ExplainPanel } from './explain/panel';
 import { DOCUMENT_SELECTOR } from './languageClient';
 import { PAGE_ID, type PageIndex } from './pages';
+import { symbolAt } from './symbolAt';
 
 /** Virtual documents holding knowledge-base pages as markdown: `statuslens-kb:/status/403.md`. */
 const KB_SCHEME = 'statuslens-kb';
@@ -37,7 +30,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     vscode.commands.registerCommand(Commands.explainAtCursor, () => explainAtCursor(ctx)),
     // Links (hovers, the view, code actions) pass page ids: run only on ids that look like one.
     vscode.commands.registerCommand(Commands.explain, async (id: unknown, anchor: unknown) => {
-      if (typeof id === 'string' && PAGE_ID.test(id)) await explain(id, typeof anchor === 'string' ? anchor : undefined);
+      const pageId = asPageId(id);
+      if (pageId) await explain(pageId, typeof anchor === 'string' ? anchor : undefined);
       else await vscode.commands.executeCommand(Commands.explainStatus);
     }),
     vscode.commands.registerCommand(Commands.compare, (left: unknown, right: unknown) => compare(ctx, asPageId(left), asPageId(right))),
@@ -63,9 +57,6 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   ];
 }
 
-/** What `statuslens/symbolAt` answers (its offsets are not needed here). */
-type ServerSymbol = { kind: 'status'; code: number } | { kind: 'directive'; server: string; name: string };
-
 /**
  * The status (or directive) under the cursor: the server knows where statuses hide in configs
  * (`[F]` is 403, `R=410`, `error_page 404 =200`); elsewhere, any three-digit status number.
@@ -82,8 +73,7 @@ async function explainAtCursor(ctx: CommandContext): Promise<void> {
     // On the symbol, or just after it (`403|;`), as a word is found at its end too.
     const positions = [selection.active, ...(selection.active.character > 0 ? [selection.active.translate(0, -1)] : [])];
     for (const position of positions) {
-      const params: SymbolAtParams = { uri: client.code2ProtocolConverter.asUri(document.uri), position };
-      const symbol = await client.sendRequest<ServerSymbol | null>(SymbolAtRequest, params).catch(() => null);
+      const symbol = await symbolAt(client, document, position);
       if (symbol?.kind === 'status') return ctx.panel.show({ kind: 'page', id: `status/${symbol.code}` });
       if (symbol?.kind === 'directive' && (await ctx.pages.get(`directive/${symbol.server}/${symbol.name}`))) {
         return ctx.panel.show({ kind: 'page', id: `directive/${symbol.server}/${symbol.name}` });
