@@ -1,10 +1,10 @@
-import { legacyGroups, legacyMeaning, renderRequire, satisfiesAny, type LegacyGroup } from '../../analysis/apacheAccess';
+import { legacyMeaning, renderRequire, satisfiesAny, type LegacyGroup } from '../../analysis/apacheAccess';
 import type { ApacheParsed } from '../../analysis/apacheAnalysis';
 import { accessScopeOf } from '../../analysis/apacheContext';
 import type { ApacheDirective } from '../../parsers/apache';
 import type { Fix, Rule } from '../../types';
 import { indentAt } from '../text';
-import { activeDirectives, indentUnit, replaceLines, requireIndex } from './shared';
+import { activeDirectives, indentUnit, legacyGroupsOf, replaceLines, requireIndex } from './shared';
 
 /**
  * `Order`, `Allow`, `Deny` and `Satisfy` are Apache 2.2 syntax, kept alive in 2.4 by
@@ -18,7 +18,7 @@ export const legacyAccessControl: Rule<ApacheParsed> = {
   severity: 'warning',
   check({ parsed, document, report }) {
     const text = document.getText();
-    const groups = legacyGroups(parsed.file);
+    const groups = legacyGroupsOf(parsed);
     const authScopes = groups.length ? new Set(activeDirectives(parsed).filter((d) => d.lname.startsWith('auth') && !d.section).map(accessScopeOf)) : new Set<ApacheDirective | undefined>();
     for (const g of groups) {
       const fixes = conversionFix(g, parsed, text, authScopes);

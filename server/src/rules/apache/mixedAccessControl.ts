@@ -1,10 +1,9 @@
-import { all, any, DENIED, GRANTED, legacyGroups, legacyMeaning, renderRequire, satisfiesAny, type RequireNode } from '../../analysis/apacheAccess';
+import { all, any, DENIED, GRANTED, legacyMeaning, renderRequire, satisfiesAny, type RequireNode } from '../../analysis/apacheAccess';
 import type { ApacheParsed } from '../../analysis/apacheAnalysis';
-import { directivesByScope, inactiveOn24, REQUIRE_CONTAINERS } from '../../analysis/apacheContext';
 import type { ApacheDirective } from '../../parsers/apache';
 import type { Fix, Rule } from '../../types';
 import { indentAt } from '../text';
-import { indentUnit, replaceLines } from './shared';
+import { indentUnit, legacyGroupsOf, replaceLines, requireIndex } from './shared';
 
 /**
  * `Require` next to `Order`/`Allow`/`Deny` in one section: both sets apply. With the default
@@ -17,10 +16,9 @@ export const mixedAccessControl: Rule<ApacheParsed> = {
   severity: 'warning',
   check({ parsed, document, report }) {
     const text = document.getText();
-    const requires = directivesByScope(parsed.file, (d) => (d.lname === 'require' || REQUIRE_CONTAINERS.has(d.lname)) && !inactiveOn24(d));
-    for (const g of legacyGroups(parsed.file)) {
-      const inScope = requires.get(g.scope) ?? [];
-      const lines = inScope.filter((d) => d.lname === 'require');
+    const requires = requireIndex(parsed);
+    for (const g of legacyGroupsOf(parsed)) {
+      const lines = requires.byScope.get(g.scope) ?? [];
       if (!lines.length) continue;
       const meaning = legacyMeaning(g);
       const satisfyAny = satisfiesAny(g);
@@ -34,7 +32,7 @@ export const mixedAccessControl: Rule<ApacheParsed> = {
           : meaning?.kind === 'denied'
             ? `A request must pass both (Satisfy All is the default), so "${legacyText}" answers 403 Forbidden to everyone, whatever Require says (A2c).`
             : `A request must pass both (Satisfy All is the default): clients that "${legacyText}" refuses get 403 Forbidden even when Require admits them (A2c).`;
-      const fixes = inScope.some((d) => REQUIRE_CONTAINERS.has(d.lname)) ? [] : mergeFixes(g.lines, lines, meaning, satisfyAny, text);
+      const fixes = requires.containers.has(g.scope) ? [] : mergeFixes(g.lines, lines, meaning, satisfyAny, text);
       for (const r of lines) {
         report({
           start: r.start,

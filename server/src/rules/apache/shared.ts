@@ -1,7 +1,8 @@
 /** Helpers shared by the Apache rules: walking, wording that depends on the file, line edits. */
 import type { ApacheParsed } from '../../analysis/apacheAnalysis';
+import { legacyGroups, type LegacyGroup } from '../../analysis/apacheAccess';
 import type { ApacheWhere } from '../../analysis/apacheContext';
-import { accessScopeOf, inactiveOn24 } from '../../analysis/apacheContext';
+import { accessScopeOf, inactiveOn24, REQUIRE_CONTAINERS } from '../../analysis/apacheContext';
 import { walkApache, type ApacheArg, type ApacheDirective } from '../../parsers/apache';
 import type { OffsetEdit } from '../../types';
 import { indentAt, lineRangeOf } from '../text';
@@ -26,14 +27,17 @@ export interface RequireIndex {
   byScope: Map<ApacheDirective | undefined, ApacheDirective[]>;
   /** Scopes holding a Require that asks for a login, at any depth below them (the file's top level included). */
   loginBelow: Set<ApacheDirective | undefined>;
+  /** Scopes holding an active RequireAll/RequireAny/RequireNone (its lines are in `byScope` with the scope's own). */
+  containers: Set<ApacheDirective | undefined>;
 }
 
 /** Where the file's Require lines are, computed once per analysis (rules ask per section). */
 export function requireIndex(parsed: ApacheParsed): RequireIndex {
   let index = requireCache.get(parsed);
   if (!index) {
-    index = { byScope: new Map(), loginBelow: new Set() };
+    index = { byScope: new Map(), loginBelow: new Set(), containers: new Set() };
     for (const d of activeDirectives(parsed)) {
+      if (REQUIRE_CONTAINERS.has(d.lname)) index.containers.add(accessScopeOf(d));
       if (d.lname !== 'require') continue;
       const scope = accessScopeOf(d);
       const list = index.byScope.get(scope);
@@ -49,6 +53,15 @@ export function requireIndex(parsed: ApacheParsed): RequireIndex {
     requireCache.set(parsed, index);
   }
   return index;
+}
+
+const legacyCache = new WeakMap<ApacheParsed, LegacyGroup[]>();
+
+/** The file's 2.2 access-control groups (see `legacyGroups`), computed once per analysis (two rules judge them). */
+export function legacyGroupsOf(parsed: ApacheParsed): LegacyGroup[] {
+  let groups = legacyCache.get(parsed);
+  if (!groups) legacyCache.set(parsed, (groups = legacyGroups(parsed.file)));
+  return groups;
 }
 
 /** What a configuration error costs here: a .htaccess error is a 500 per request, a server config error stops start-up. */
