@@ -2,7 +2,7 @@ import type { Hover } from 'vscode-languageserver-types';
 import { MarkupKind } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { KnowledgeBase } from '../kb/knowledgeBase';
-import { directiveHoverMarkdown, statusHoverMarkdown, type HoverContext } from '../kb/render';
+import { directiveHoverMarkdown, serverName, statusHoverMarkdown, syntaxBlock, type HoverContext } from '../kb/render';
 import type { DirectiveFacts, Family, SymbolAt } from '../types';
 import { ExplainCommand, commandUri } from '../protocol';
 
@@ -56,8 +56,8 @@ function escapeLinkText(text: string): string {
 
 /** A directive's reference facts alone: for directives the knowledge base has no page for. */
 function directiveFactsMarkdown(f: DirectiveFacts, server: 'nginx' | 'apache'): string {
-  const parts = [`**${f.name}** · ${server === 'nginx' ? 'nginx' : 'Apache'} \`${f.module}\``];
-  parts.push('```\n' + f.syntax + (f.default ? `\nDefault: ${f.default}` : '') + '\n```');
+  const parts = [`**${f.name}** · ${serverName(server)} \`${f.module}\``];
+  parts.push(syntaxBlock(f.syntax, f.default));
   parts.push(factsLine(f));
   return parts.join('\n\n');
 }

@@ -2,7 +2,7 @@
  * Markdown renderings of pages for hovers, and the section helpers they share with SARIF rule
  * metadata. Pure string work over the typed index; the Explain view renders whole pages (html.ts).
  */
-import type { DirectivePage, Layer, Page, Section, StatusPage } from './types';
+import type { DirectivePage, Layer, Page, Section, ServerFamily, StatusPage } from './types';
 
 /** Which layer's causes and fixes to put first: the kind of file the user is in. */
 export type HoverContext = Extract<Layer, 'nginx' | 'apache' | 'application'>;
@@ -77,14 +77,24 @@ export function statusHoverMarkdown(page: StatusPage, options: HoverOptions = {}
 export function directiveHoverMarkdown(page: DirectivePage): string {
   const parts: string[] = [];
   // Backticks keep `<Directory>` from being read as an HTML tag.
-  parts.push(`**\`${page.name}\`** · ${page.server === 'nginx' ? 'nginx' : 'Apache'} \`${page.module}\``);
-  parts.push('```\n' + page.syntax + (page.default ? `\nDefault: ${page.default}` : '') + '\n```');
+  parts.push(`**\`${page.name}\`** · ${serverName(page.server)} \`${page.module}\``);
+  parts.push(syntaxBlock(page.syntax, page.default));
   parts.push(`Context: ${page.contexts.join(', ')}`);
   const summary = section(page, 'Summary');
   if (summary) parts.push(firstParagraph(summary.markdown));
   const statuses = section(page, 'Statuses');
   if (statuses) parts.push(`**Statuses**\n\n${statuses.markdown}`);
   return stripPageLinks(parts.join('\n\n'));
+}
+
+/** "nginx" or "Apache", as a directive hover names its server. */
+export function serverName(server: ServerFamily): string {
+  return server === 'nginx' ? 'nginx' : 'Apache';
+}
+
+/** A directive's syntax, and its default when it has one, as a code block. */
+export function syntaxBlock(syntax: string, defaultValue?: string): string {
+  return '```\n' + syntax + (defaultValue ? `\nDefault: ${defaultValue}` : '') + '\n```';
 }
 
 function layerSubsection(page: Page, title: string, context: HoverContext) {
