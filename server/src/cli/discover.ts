@@ -35,11 +35,11 @@ function languageIdFor(file: string, family: Family): string {
   return ROUTE_LANGUAGE[path.extname(file).toLowerCase()] ?? 'plaintext';
 }
 
-/** The family of a file, by its path, else (for config-looking names) by its content. */
-export function classify(file: string, readHead: (file: string) => string | undefined): Family | undefined {
+/** The family of a file, by its path, else by its content: for config-looking names, and for any file named explicitly. */
+function classify(file: string, explicit: boolean): Family | undefined {
   const byPath = familyFromPath(file);
   if (byPath) return byPath;
-  if (!MAYBE_CONFIG.test(path.basename(file)) && !/\/(sites-(available|enabled)|conf\.d|vhosts?\.d)\//.test(file)) return undefined;
+  if (!explicit && !MAYBE_CONFIG.test(path.basename(file)) && !/\/(sites-(available|enabled)|conf\.d|vhosts?\.d)\//.test(file)) return undefined;
   const head = readHead(file);
   return head === undefined ? undefined : sniffFamily(head);
 }
@@ -62,8 +62,9 @@ function readHead(file: string): string | undefined {
 export function discover(inputs: string[], cwd: string): CheckTarget[] {
   const found = new Map<string, CheckTarget>();
   const add = (file: string, explicit: boolean) => {
-    const family = classify(file, readHead) ?? (explicit ? sniffFamily(readHead(file) ?? '') : undefined);
-    if (family && !found.has(file)) found.set(file, { file, family, languageId: languageIdFor(file, family) });
+    if (found.has(file)) return;
+    const family = classify(file, explicit);
+    if (family) found.set(file, { file, family, languageId: languageIdFor(file, family) });
   };
   for (const input of inputs.length ? inputs : ['.']) {
     const abs = path.resolve(cwd, input);
