@@ -329,7 +329,6 @@ export function extractJavaScript(root: Node, text: string): Extracted {
         return pascal && pascal[0]!.toLowerCase() + pascal.slice(1);
       };
       addSite(p, code, `Boom.${prop}()`, { anchor: n, addsHeaders: adds, respell: replaceWith(p.startIndex, p.endIndex, camel) });
-      addToken(code, p);
       return;
     }
     if (/^(createError|createHttpError|httpErrors|HttpErrors)$/.test(receiver)) errorClass(p, n);
@@ -340,7 +339,6 @@ export function extractJavaScript(root: Node, text: string): Extracted {
     const code = codeForName(p.text);
     if (!code) return;
     addSite(p, code, `createError.${p.text}`, { anchor: producer, respell: replaceWith(p.startIndex, p.endIndex, (c) => spellName(c, 'PascalCase')) });
-    addToken(code, p);
   }
 
   function construct(n: Node) {
@@ -371,7 +369,6 @@ export function extractJavaScript(root: Node, text: string): Extracted {
         return pascal && `${pascal}Exception`;
       });
       addSite(ctor, code, `new ${name}()`, { anchor: n, respell });
-      addToken(code, ctor);
     }
   }
 

@@ -278,7 +278,6 @@ export function extractPhp(root: Node, text: string): Extracted {
             return undefined;
           };
           addSite(classNode, entry.code, `new ${cls}()`, { anchor: n, addsHeaders: adds, respell });
-          addToken(entry.code, classNode);
         }
         break;
       }

@@ -311,7 +311,6 @@ export function extractPython(root: Node, text: string): Extracted {
       return undefined;
     };
     addSite(nameNode, entry.code, name, { anchor: producer, addsHeaders: adds, respell, headerEdit: argumentList ? kwargHeaders(argumentList, callArgs) : undefined });
-    addToken(entry.code, nameNode);
     return true;
   }
 
