@@ -36,8 +36,10 @@ const DIRECTORY_SECTIONS = new Map<string, ApacheWhere>([
   ['else', 'i'],
 ]);
 const PROXY_SECTIONS = new Set(['proxy', 'proxymatch']);
+/** Conditionals: their content is read (or not) where the section stands. */
+const CONDITIONAL_SECTIONS = new Set(['ifmodule', 'ifdefine', 'ifversion', 'iffile', 'ifdirective', 'ifsection']);
 /** Conditionals and method limits: their content keeps the context around them. */
-const TRANSPARENT_SECTIONS = new Set(['ifmodule', 'ifdefine', 'ifversion', 'iffile', 'ifdirective', 'ifsection', 'limit', 'limitexcept']);
+const TRANSPARENT_SECTIONS = new Set([...CONDITIONAL_SECTIONS, 'limit', 'limitexcept']);
 export const REQUIRE_CONTAINERS = new Set(['requireall', 'requireany', 'requirenone']);
 
 export function basenameOf(path: string): string {
@@ -85,7 +87,7 @@ export function fileKindOf(path: string | undefined, file: ApacheFile): ApacheFi
   return 'unknown';
 }
 
-const isConditional = (d: ApacheDirective) => !!d.section && TRANSPARENT_SECTIONS.has(d.lname) && d.lname !== 'limit' && d.lname !== 'limitexcept';
+const isConditional = (d: ApacheDirective) => !!d.section && CONDITIONAL_SECTIONS.has(d.lname);
 
 /** The directives of a list, looking into the sections `through` accepts, without those sections (in document order). */
 function flatten(list: ApacheDirective[], through: (d: ApacheDirective) => boolean): ApacheDirective[] {
