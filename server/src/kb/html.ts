@@ -9,7 +9,6 @@
  * copy buttons for snippets and "compare side by side" links. That order matters: nothing the
  * page author writes can produce a command URI.
  */
-import * as path from 'node:path';
 import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
@@ -18,7 +17,7 @@ import rehypeSanitize, { type Options as SanitizeSchema } from 'rehype-sanitize'
 import rehypeStringify from 'rehype-stringify';
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import type { KnowledgeBase } from './knowledgeBase';
-import { pageIdFromPath } from './loader';
+import { linkedPageId } from './loader';
 import type { Page } from './types';
 import { CompareCommand, ExplainCommand, commandUri, type RenderPageResult } from '../protocol';
 
@@ -130,7 +129,7 @@ export function resolvePageLink(fromId: string, href: string): { id: string; fra
   const from = pagePath(fromId);
   if (!from) return undefined;
   const [target = '', fragment] = href.split('#', 2);
-  const id = pageIdFromPath(path.posix.normalize(path.posix.join(path.posix.dirname(from), decodeURIComponent(target))));
+  const id = linkedPageId(from, decodeURIComponent(target));
   if (!id) return undefined;
   return fragment ? { id, fragment } : { id };
 }

@@ -47,6 +47,11 @@ export function pageIdFromPath(relativePath: string): string | undefined {
   return undefined;
 }
 
+/** The page a relative link (`401.md`, `../directives/nginx/deny.md`) in the page file `fromPath` points to. */
+export function linkedPageId(fromPath: string, target: string): string | undefined {
+  return pageIdFromPath(path.posix.join(path.posix.dirname(fromPath.split(path.sep).join('/')), target));
+}
+
 export interface ParsedPage {
   page?: Page;
   problems: KbProblem[];
@@ -338,8 +343,7 @@ function collectLinks(tree: Root, relativePath: string, problem: (line: number, 
     if ((node.type === 'link' || node.type === 'definition') && typeof node.url === 'string') {
       const url = node.url;
       if (!/^[a-z][a-z0-9+.-]*:/i.test(url) && !url.startsWith('#')) {
-        const target = path.posix.normalize(path.posix.join(path.posix.dirname(relativePath.split(path.sep).join('/')), url.split('#')[0]!));
-        const id = pageIdFromPath(target);
+        const id = linkedPageId(relativePath, url.split('#')[0]!);
         if (id) links.push({ target: id, line: node.position?.start.line ?? 1 });
         else problem(node.position?.start.line ?? 1, `link "${url}" does not point to a page`);
       }
