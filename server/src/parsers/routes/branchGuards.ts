@@ -61,7 +61,10 @@ export function nestedIfExitGuards(statement: Node, grammar: NestedIfGrammar, ex
   return guards;
 }
 
-/** `if c {a} else {b}`, `c ? a : b`: the consequence runs when `c` holds, the alternative when not. */
+/**
+ * `if c {a} else {b}`, `c ? a : b`: the consequence runs when `c` holds, the alternative when not.
+ * The fields name the branch taken when `c` holds and the other one (Ruby's `unless` swaps them).
+ */
 export function twoWayGuards(parent: Node, child: Node, condition: ConditionOf, consequenceField = 'consequence', alternativeField = 'alternative'): Guard[] {
   const cond = parent.childForFieldName('condition');
   const field = fieldOf(parent, child);

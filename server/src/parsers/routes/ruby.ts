@@ -5,7 +5,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Condition, Guard } from './model';
 import { codeForName, spellName } from './statusNames';
-import { nestedIfExitGuards, type NestedIfGrammar } from './branchGuards';
+import { nestedIfExitGuards, twoWayGuards, type NestedIfGrammar } from './branchGuards';
 import {
   absenceOf,
   binaryCondition,
@@ -135,23 +135,19 @@ const dialect: Dialect = {
     }
   },
   guardsAt(parent, child): Guard[] {
-    const cond = parent.childForFieldName('condition');
-    if (!cond) return [];
-    const field = fieldOf(parent, child);
     switch (parent.type) {
       case 'if':
       case 'elsif':
       case 'conditional':
-        if (field === 'consequence') return [{ condition: condition(cond), holds: true }];
-        if (field === 'alternative') return [{ condition: condition(cond), holds: false }];
-        return [];
+        return twoWayGuards(parent, child, condition);
       case 'unless':
-        if (field === 'consequence') return [{ condition: condition(cond), holds: false }];
-        if (field === 'alternative') return [{ condition: condition(cond), holds: true }];
-        return [];
+        // The consequence runs when the condition fails, the alternative when it holds.
+        return twoWayGuards(parent, child, condition, 'alternative', 'consequence');
       case 'if_modifier':
-      case 'unless_modifier':
-        return field === 'body' ? [{ condition: condition(cond), holds: parent.type === 'if_modifier' }] : [];
+      case 'unless_modifier': {
+        const cond = parent.childForFieldName('condition');
+        return cond && fieldOf(parent, child) === 'body' ? [{ condition: condition(cond), holds: parent.type === 'if_modifier' }] : [];
+      }
       default:
         return [];
     }
