@@ -2,21 +2,23 @@
  * Transport only: wires the pure language service to an LSP connection
  * (`--stdio` for any editor, `--node-ipc` when VS Code starts us).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import {
   createConnection,
+  DiagnosticSeverity,
+  MessageType,
   ProposedFeatures,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import * as fs from 'node:fs';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
-import { DiagnosticSeverity, MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
 import { loadBundledKb } from './kb/bundled';
 import { loadTeamKnowledge } from './kb/teamKnowledge';
 import type { KbProblem } from './kb/types';
