@@ -8,7 +8,7 @@ import { nestedIfExitGuards, rightOperandGuards, switchMethodGuards, twoWayGuard
 import {
   binaryCondition,
   collector,
-  HTTP_METHODS,
+  httpMethod,
   insertStatementBefore,
   kids,
   logicalKind,
@@ -67,12 +67,12 @@ function names(node: Node | null | undefined): string[] {
 
 function methodName(n: Node): string | undefined {
   const s = goString(n);
-  if (s !== undefined) return HTTP_METHODS.has(s.toUpperCase()) ? s.toUpperCase() : undefined;
+  if (s !== undefined) return httpMethod(s);
   // `http.MethodPost`
   if (n.type === 'selector_expression') {
     const field = n.childForFieldName('field')?.text ?? '';
     const m = /^Method([A-Z][a-z]+)$/.exec(field);
-    if (m && HTTP_METHODS.has(m[1]!.toUpperCase())) return m[1]!.toUpperCase();
+    if (m) return httpMethod(m[1]);
   }
   return undefined;
 }

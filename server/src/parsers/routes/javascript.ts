@@ -12,7 +12,7 @@ import {
   binaryCondition,
   chosenStatuses,
   collector,
-  HTTP_METHODS,
+  httpMethod,
   insertStatementBefore,
   kids,
   logicalKind,
@@ -142,8 +142,8 @@ function switchGuard(clause: Node): Guard[] {
   if (!statement || statement.type !== 'switch_statement') return [];
   const methodsOf = (c: Node) => {
     const v = c.childForFieldName('value');
-    const s = v ? stringLiteral(v) : undefined;
-    return s && HTTP_METHODS.has(s.toUpperCase()) ? [s.toUpperCase()] : [];
+    const method = httpMethod(v ? stringLiteral(v) : undefined);
+    return method ? [method] : [];
   };
   return switchMethodGuards(clause, statement.childForFieldName('value'), 'switch_case', methodsOf, names);
 }

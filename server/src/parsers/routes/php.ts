@@ -11,7 +11,7 @@ import {
   binaryCondition,
   chosenStatuses,
   collector,
-  HTTP_METHODS,
+  httpMethod,
   insertStatementBefore,
   kids,
   logicalKind,
@@ -97,8 +97,8 @@ export function condition(node: Node): Condition {
       // `$request->isMethod('post')`
       if (n.childForFieldName('name')?.text === 'isMethod') {
         const m = callArgs(n)[0];
-        const s = m ? phpString(m)?.toUpperCase() : undefined;
-        return s && HTTP_METHODS.has(s) ? { kind: 'method', methods: [s] } : { kind: 'other' };
+        const method = m ? httpMethod(phpString(m)) : undefined;
+        return method ? { kind: 'method', methods: [method] } : { kind: 'other' };
       }
       return truthOf(names(n));
     }

@@ -10,7 +10,7 @@ import {
   chosenStatuses,
   collector,
   compareWithLiteral,
-  HTTP_METHODS,
+  httpMethod,
   insertStatementBefore,
   isMethodChain,
   kids,
@@ -84,8 +84,8 @@ function isAbsentLiteral(n: Node): boolean {
 function methodsIn(n: Node): string[] | undefined {
   const items = n.type === 'string' ? [n] : ['tuple', 'list', 'set'].includes(n.type) ? kids(n) : undefined;
   if (!items) return undefined;
-  const methods = items.map((i) => (i.type === 'string' ? stringValue(i)?.toUpperCase() : undefined));
-  return methods.every((m): m is string => !!m && HTTP_METHODS.has(m)) ? methods : undefined;
+  const methods = items.map((i) => (i.type === 'string' ? httpMethod(stringValue(i)) : undefined));
+  return methods.every((m): m is string => !!m) ? methods : undefined;
 }
 
 export function condition(node: Node): Condition {

@@ -360,7 +360,13 @@ export function comparisonOf(left: string[], right: string[]): Condition {
   return { kind: 'other' };
 }
 
-export const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+
+/** The HTTP method a string names (`'post'` → `POST`); undefined when it names none. */
+export function httpMethod(s: string | undefined): string | undefined {
+  const upper = s?.toUpperCase();
+  return upper !== undefined && HTTP_METHODS.has(upper) ? upper : undefined;
+}
 
 /** Whether a name chain reads the request method (`req.method`, `request.method`, `r.Method`). */
 export function isMethodChain(names: string[]): boolean {
@@ -405,7 +411,7 @@ export function compareWithLiteral(left: Node, right: Node, syntax: LiteralSynta
   for (const [lit, other] of [[left, right], [right, left]] as const) {
     if (syntax.isAbsent(lit)) return absenceOf(names(other));
     const s = syntax.stringOf(lit);
-    const method = syntax.methodOf ? syntax.methodOf(lit) : s !== undefined && HTTP_METHODS.has(s.toUpperCase()) ? s.toUpperCase() : undefined;
+    const method = syntax.methodOf ? syntax.methodOf(lit) : httpMethod(s);
     if (method && isMethodChain(names(other))) return { kind: 'method', methods: [method] };
     if (s !== undefined) {
       // `user.role === 'admin'`: a literal compared with a permission name.
