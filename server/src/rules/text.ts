@@ -14,6 +14,11 @@ export function lineRangeOf(text: string, start: number, end: number): { start: 
   return { start: lineStart, end: lineEnd, whole };
 }
 
+/** The line ending a document uses (CRLF when it has any, else LF): inserted lines match it. */
+export function eolOf(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
 /** The indentation of the line holding `offset`. */
 export function indentAt(text: string, offset: number): string {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;

@@ -1,7 +1,7 @@
 import type { ApacheParsed } from '../../analysis/apacheAnalysis';
 import { walkApache, type ApacheDirective } from '../../parsers/apache';
 import type { Fix, Rule } from '../../types';
-import { indentAt, lineRangeOf } from '../text';
+import { eolOf, indentAt, lineRangeOf } from '../text';
 import { refusalConsequence } from './shared';
 
 /**
@@ -26,7 +26,7 @@ export const inlineComment: Rule<ApacheParsed> = {
         // A comment that continues over a `\` line, or a section opener, is left to a human.
         if (!comment.includes('\n') && !d.section && hash > 0) {
           const cut = d.args[hash - 1]!.end;
-          const eol = text.includes('\r\n') ? '\r\n' : '\n';
+          const eol = eolOf(text);
           fixes.push({
             title: 'Move the comment to its own line above',
             preferred: true,

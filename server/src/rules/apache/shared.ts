@@ -5,7 +5,7 @@ import type { ApacheWhere } from '../../analysis/apacheContext';
 import { accessScopeOf, inactiveOn24, REQUIRE_CONTAINERS } from '../../analysis/apacheContext';
 import { walkApache, type ApacheArg, type ApacheDirective } from '../../parsers/apache';
 import type { OffsetEdit } from '../../types';
-import { indentAt, lineRangeOf } from '../text';
+import { eolOf, indentAt, lineRangeOf } from '../text';
 
 const activeCache = new WeakMap<ApacheParsed, ApacheDirective[]>();
 
@@ -98,7 +98,7 @@ function wholeLines(text: string, d: ApacheDirective): { start: number; end: num
 export function replaceLines(text: string, first: ApacheDirective, others: ApacheDirective[], lines: string[]): OffsetEdit[] | undefined {
   const head = wholeLines(text, first);
   if (!head) return undefined;
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = eolOf(text);
   const edits: OffsetEdit[] = [{ start: head.start, end: head.end, newText: lines.map((l) => l + eol).join('') }];
   for (const d of others) {
     const r = wholeLines(text, d);
@@ -115,7 +115,7 @@ export function replaceLines(text: string, first: ApacheDirective, others: Apach
 export function insertAfter(text: string, after: ApacheDirective, lines: string[]): OffsetEdit | undefined {
   const r = wholeLines(text, after);
   if (!r) return undefined;
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = eolOf(text);
   const indent = indentAt(text, after.start);
   const needsBreak = r.end === text.length && !text.endsWith('\n');
   return { start: r.end, end: r.end, newText: (needsBreak ? eol : '') + lines.map((l) => indent + l + eol).join('') };

@@ -2,7 +2,7 @@
 import { effective, type Entry, type Level, type NginxParsed, type Placement } from '../../analysis/nginxConfig';
 import type { NginxDirective } from '../../parsers/nginx';
 import type { OffsetEdit } from '../../types';
-import { indentAt } from '../text';
+import { eolOf, indentAt } from '../text';
 
 export type { NginxParsed };
 
@@ -34,11 +34,6 @@ export function displayHeader(d: NginxDirective): string {
 /** The children of the block a directive sits in (the file's top when it has no parent). */
 export function siblingsOf(parsed: NginxParsed, d: NginxDirective): NginxDirective[] {
   return d.parent?.block ? d.parent.block.children : parsed.tree.directives;
-}
-
-/** The line ending the document uses. */
-export function eolOf(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
 /** The directive of the document an entry stands for: itself, or the include that brought it in. */
