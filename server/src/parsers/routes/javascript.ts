@@ -13,6 +13,7 @@ import {
   chosenStatuses,
   collector,
   httpMethod,
+  insertFirst,
   insertStatementBefore,
   kids,
   logicalKind,
@@ -201,9 +202,7 @@ function property(object: Node | undefined, key: string): Node | undefined {
 
 /** Inserts `entry` as the first property of an object literal. */
 function insertIntoObject(object: Node, entry: string): OffsetEdit[] {
-  const first = kids(object)[0];
-  if (first) return [{ start: first.startIndex, end: first.startIndex, newText: `${entry}, ` }];
-  return [{ start: object.startIndex, end: object.endIndex, newText: `{ ${entry} }` }];
+  return insertFirst(object, entry, '{ ', ' }');
 }
 
 function quote(s: string): string {

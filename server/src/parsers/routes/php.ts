@@ -12,6 +12,7 @@ import {
   chosenStatuses,
   collector,
   httpMethod,
+  insertFirst,
   insertStatementBefore,
   kids,
   logicalKind,
@@ -208,11 +209,7 @@ export function extractPhp(root: Node, text: string): Extracted {
   const headersArg = (a: Node[], index: number) => (name: string, value: string): OffsetEdit[] | undefined => {
     const entry = `${quote(name)} => ${quote(value)}`;
     const existing = a[index];
-    if (existing) {
-      if (existing.type !== 'array_creation_expression') return undefined;
-      const first = kids(existing)[0];
-      return first ? [{ start: first.startIndex, end: first.startIndex, newText: `${entry}, ` }] : [{ start: existing.startIndex, end: existing.endIndex, newText: `[${entry}]` }];
-    }
+    if (existing) return existing.type === 'array_creation_expression' ? insertFirst(existing, entry, '[', ']') : undefined;
     const last = a[a.length - 1];
     if (!last) return undefined;
     const padding = Array.from({ length: index - a.length }, () => "''").map((p) => `${p}, `).join('');

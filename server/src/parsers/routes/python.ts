@@ -11,6 +11,7 @@ import {
   collector,
   compareWithLiteral,
   httpMethod,
+  insertFirst,
   insertStatementBefore,
   isMethodChain,
   kids,
@@ -320,11 +321,7 @@ export function extractPython(root: Node, text: string): Extracted {
       const existing = callArgs.find((a) => a.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'headers');
       if (existing) {
         const dict = existing.childForFieldName('value');
-        if (dict?.type !== 'dictionary') return undefined;
-        const first = kids(dict)[0];
-        return first
-          ? [{ start: first.startIndex, end: first.startIndex, newText: `${quote(name)}: ${quote(value)}, ` }]
-          : [{ start: dict.startIndex, end: dict.endIndex, newText: `{${quote(name)}: ${quote(value)}}` }];
+        return dict?.type === 'dictionary' ? insertFirst(dict, `${quote(name)}: ${quote(value)}`, '{', '}') : undefined;
       }
       const last = callArgs[callArgs.length - 1];
       if (!last) return [{ start: argumentList.startIndex + 1, end: argumentList.startIndex + 1, newText: `headers={${quote(name)}: ${quote(value)}}` }];
@@ -392,9 +389,7 @@ export function extractPython(root: Node, text: string): Extracted {
     const headerEdit = (h: string, v: string): OffsetEdit[] | undefined => {
       if (items.length === 2) return [{ start: status.endIndex, end: status.endIndex, newText: `, {${quote(h)}: ${quote(v)}}` }];
       const dict = items[2]!;
-      if (dict.type !== 'dictionary') return undefined;
-      const first = kids(dict)[0];
-      return first ? [{ start: first.startIndex, end: first.startIndex, newText: `${quote(h)}: ${quote(v)}, ` }] : [{ start: dict.startIndex, end: dict.endIndex, newText: `{${quote(h)}: ${quote(v)}}` }];
+      return dict.type === 'dictionary' ? insertFirst(dict, `${quote(h)}: ${quote(v)}`, '{', '}') : undefined;
     };
     add(statusValues(status), 'return body, status', { anchor: n, headerEdit });
   }

@@ -657,6 +657,17 @@ export function sortTokens(tokens: StatusToken[]): StatusToken[] {
     .sort((a, b) => a.start - b.start);
 }
 
+/**
+ * An edit that makes `entry` the first element of a collection literal (an object, a dict, an
+ * array): before its first element, or, in an empty one, as its only element (the literal is
+ * spelled again as `open`, the entry, `close`).
+ */
+export function insertFirst(collection: Node, entry: string, open: string, close: string): OffsetEdit[] {
+  const first = kids(collection)[0];
+  if (first) return [{ start: first.startIndex, end: first.startIndex, newText: `${entry}, ` }];
+  return [{ start: collection.startIndex, end: collection.endIndex, newText: `${open}${entry}${close}` }];
+}
+
 /** The indentation of the line holding `offset`, and the line's start. */
 export function lineIndent(text: string, offset: number): { lineStart: number; indent: string } {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
