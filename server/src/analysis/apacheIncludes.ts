@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import { parseApache, walkApache, type ApacheDirective, type ApacheFile } from '../parsers/apache';
 import type { WorkspaceFiles } from '../workspace';
+import { createParseCache } from './parseCache';
 
 export interface ResolvedInclude {
   directive: ApacheDirective;
@@ -36,18 +37,18 @@ const MAX_DEPTH = 8;
 const MAX_ANCESTORS = 5;
 const MAX_TEXT = 4 << 20;
 
-/** Parsed other files, reused while their text is unchanged (keyed by path; bounded). */
-const parseCache = new Map<string, { text: string; file: ApacheFile }>();
+/** Parsed other files, reused while their text is unchanged. */
+const otherFiles = createParseCache(parseApache);
+
+/** Empties the cache of other files' parses (a document closed: they are parsed again when needed). */
+export function clearParseCache(): void {
+  otherFiles.clear();
+}
 
 export function parseOtherFile(files: WorkspaceFiles, file: string): ApacheFile | undefined {
   const text = files.read(file);
   if (text === undefined || text.length > MAX_TEXT) return undefined;
-  const hit = parseCache.get(file);
-  if (hit && hit.text === text) return hit.file;
-  const parsed = parseApache(text);
-  if (parseCache.size >= 512) parseCache.delete(parseCache.keys().next().value!);
-  parseCache.set(file, { text, file: parsed });
-  return parsed;
+  return otherFiles.get(file, text);
 }
 
 /**

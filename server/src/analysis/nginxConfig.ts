@@ -11,6 +11,7 @@
 import * as path from 'node:path';
 import { findCovering, hasDirectiveBody, parseNginx, reparseNginxBlock, spliceNginxBlock, type NginxDirective, type NginxFile } from '../parsers/nginx';
 import type { TextChange } from '../types';
+import { createParseCache } from './parseCache';
 import type { WorkspaceFiles } from '../workspace';
 
 export type NginxContext =
@@ -60,41 +61,12 @@ const MAX_MAIN_CANDIDATES = 8;
 const MAX_VISITS = 50_000;
 const WALK_UP_LEVELS = 4;
 
-/**
- * Parsed files (includers, included snippets), reused across analyses while their text is
- * unchanged. Bounded by text size, not count: a tree takes about 13 times its text in memory.
- */
-const parseCache = new Map<string, { text: string; tree: NginxFile }>();
-const PARSE_CACHE_MAX_CHARS = 4_000_000;
-let parseCacheChars = 0;
-function parseCached(key: string, text: string): NginxFile {
-  const hit = parseCache.get(key);
-  if (hit && hit.text === text) {
-    // Most recently used last.
-    parseCache.delete(key);
-    parseCache.set(key, hit);
-    return hit.tree;
-  }
-  const tree = parseNginx(text);
-  if (hit) {
-    parseCache.delete(key);
-    parseCacheChars -= hit.text.length;
-  }
-  if (text.length > PARSE_CACHE_MAX_CHARS) return tree;
-  while (parseCacheChars + text.length > PARSE_CACHE_MAX_CHARS || parseCache.size >= 512) {
-    const [oldest, entry] = parseCache.entries().next().value!;
-    parseCache.delete(oldest);
-    parseCacheChars -= entry.text.length;
-  }
-  parseCache.set(key, { text, tree });
-  parseCacheChars += text.length;
-  return tree;
-}
+/** Trees of other files (includers, included snippets). */
+const otherFiles = createParseCache(parseNginx);
 
 /** Empties the cache of other files' trees (a document closed: they are parsed again when needed). */
 export function clearParseCache(): void {
-  parseCache.clear();
-  parseCacheChars = 0;
+  otherFiles.clear();
 }
 
 const NON_HTTP: ReadonlySet<NginxContext> = new Set(['stream', 'mail', 'events', 'data', 'upstream']);
@@ -437,7 +409,7 @@ export class ConfigGraph {
       return undefined;
     }
     const text = this.workspace.read(p);
-    const file = text === undefined ? null : { path: p, key: p, text, tree: parseCached(p, text) };
+    const file = text === undefined ? null : { path: p, key: p, text, tree: otherFiles.get(p, text) };
     this.files.set(p, file);
     return file ?? undefined;
   }

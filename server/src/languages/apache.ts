@@ -2,6 +2,7 @@ import { pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyseApache, type ApacheParsed } from '../analysis/apacheAnalysis';
 import { apacheDirectiveFacts } from '../analysis/apacheDirectives';
+import { clearParseCache } from '../analysis/apacheIncludes';
 import { apacheStatusArg, rewriteFlagStatuses } from '../analysis/apacheStatus';
 import { apacheNodeAt } from '../parsers/apache';
 import { apacheRules } from '../rules/apache';
@@ -64,4 +65,6 @@ export const apacheLanguage: LanguageSupport<ApacheParsed> = {
   trailingComments: false,
   documentLinks,
   directiveInfo: apacheDirectiveFacts,
+  // Parses of other files (includes, governing configs) are kept while documents are open; not after.
+  forget: () => clearParseCache(),
 };
