@@ -193,6 +193,9 @@ const EXCEPTIONS: Record<string, { code: number; adds?: TrackedHeader }> = {
   ServiceUnavailableHttpException: { code: 503 },
 };
 
+/** Response methods that take a status, and at which argument. */
+const STATUS_ARGUMENT = new Map(Object.entries({ json: 1, jsonp: 2, make: 1, view: 2, noContent: 0, setStatusCode: 0, withStatus: 0, redirectTo: 1, redirectToRoute: 2, status: 0 }));
+
 function quote(s: string): string {
   return `'${s.replace(/'/g, "\\'")}'`;
 }
@@ -224,61 +227,72 @@ export function extractPhp(root: Node, text: string): Extracted {
         if (token) addToken(token.code, n);
         break;
       }
-      case 'function_call_expression': {
-        const fn = names(n.childForFieldName('function')).pop();
-        const a = callArgs(n);
-        if (fn === 'abort') add(statusValues(a[0]), 'abort()', { anchor: n, headerEdit: headersArg(a, 2) });
-        else if ((fn === 'abort_if' || fn === 'abort_unless') && a[0]) {
-          add(statusValues(a[1]), `${fn}()`, { anchor: n, headerEdit: headersArg(a, 3), extraGuards: [{ condition: condition(a[0]), holds: fn === 'abort_if' }] });
-        } else if (fn === 'response') add(statusValues(a[1]), 'response()', { anchor: n, headerEdit: chain(n) });
-        else if (fn === 'http_response_code') {
-          const statement = n.parent?.type === 'expression_statement' ? n.parent : undefined;
-          add(statusValues(a[0]), 'http_response_code()', { anchor: n, headerEdit: (h, v) => (statement ? insertStatementBefore(text, statement, `header(${quote(`${h}: ${v}`)});`) : undefined) });
-        }
+      case 'function_call_expression':
+        functionCall(n);
         break;
-      }
       case 'member_call_expression':
       case 'nullsafe_member_call_expression':
-      case 'scoped_call_expression': {
-        const method = n.childForFieldName('name')?.text;
-        const a = callArgs(n);
-        const position: Record<string, number> = { json: 1, jsonp: 2, make: 1, view: 2, noContent: 0, setStatusCode: 0, withStatus: 0, redirectTo: 1, redirectToRoute: 2, status: 0 };
-        if (!method || !(method in position)) break;
-        // `->status(403)` is too common a name elsewhere: only right after `response()`.
-        if (method === 'status' && !/^response\s*\(/.test(n.childForFieldName('object')?.text ?? '')) break;
-        add(statusValues(a[position[method]!]), `${method}()`, { anchor: n, headerEdit: chain(n, method === 'withStatus' ? 'withHeader' : 'header') });
+      case 'scoped_call_expression':
+        methodCall(n);
         break;
-      }
-      case 'object_creation_expression': {
-        const classNode = kids(n).find((c) => c.type === 'name' || c.type === 'qualified_name');
-        if (!classNode) break;
-        const cls = classNode.text.split('\\').pop()!;
-        const a = callArgs(n);
-        if (/^(Json)?Response$|^RedirectResponse$/.test(cls)) {
-          add(statusValues(a[1]), `new ${cls}()`, { anchor: n, headerEdit: headersArg(a, 2) });
-        } else if (cls === 'HttpException') {
-          add(statusValues(a[0]), 'new HttpException()', { anchor: n });
-        } else if (EXCEPTIONS[cls]) {
-          const entry = EXCEPTIONS[cls]!;
-          // Symfony sends Retry-After and Allow only when given them.
-          const adds = entry.adds && (entry.code === 401 || a.length > 0) ? [entry.adds] : [];
-          const argumentsNode = kids(n).find((c) => c.type === 'arguments');
-          const respell = (code: number): OffsetEdit[] | undefined => {
-            if (code === 401 && cls === 'AccessDeniedHttpException' && argumentsNode) {
-              // UnauthorizedHttpException takes the challenge first.
-              return [
-                { start: classNode.startIndex, end: classNode.endIndex, newText: 'UnauthorizedHttpException' },
-                { start: argumentsNode.startIndex + 1, end: argumentsNode.startIndex + 1, newText: a.length ? "'Bearer', " : "'Bearer'" },
-              ];
-            }
-            if (code === 403 && cls === 'UnauthorizedHttpException') return undefined;
-            return undefined;
-          };
-          addSite(classNode, entry.code, `new ${cls}()`, { anchor: n, addsHeaders: adds, respell });
-        }
+      case 'object_creation_expression':
+        construct(n);
         break;
-      }
     }
+  }
+
+  /** `abort(403)`, `abort_if($cond, 403)`, `response($body, 403)`, `http_response_code(403)`. */
+  function functionCall(n: Node) {
+    const fn = names(n.childForFieldName('function')).pop();
+    const a = callArgs(n);
+    if (fn === 'abort') add(statusValues(a[0]), 'abort()', { anchor: n, headerEdit: headersArg(a, 2) });
+    else if ((fn === 'abort_if' || fn === 'abort_unless') && a[0]) {
+      add(statusValues(a[1]), `${fn}()`, { anchor: n, headerEdit: headersArg(a, 3), extraGuards: [{ condition: condition(a[0]), holds: fn === 'abort_if' }] });
+    } else if (fn === 'response') add(statusValues(a[1]), 'response()', { anchor: n, headerEdit: chain(n) });
+    else if (fn === 'http_response_code') {
+      const statement = n.parent?.type === 'expression_statement' ? n.parent : undefined;
+      add(statusValues(a[0]), 'http_response_code()', { anchor: n, headerEdit: (h, v) => (statement ? insertStatementBefore(text, statement, `header(${quote(`${h}: ${v}`)});`) : undefined) });
+    }
+  }
+
+  /** `response()->json($body, 403)`, `$response->setStatusCode(403)`, `Response::make($body, 403)`. */
+  function methodCall(n: Node) {
+    const method = n.childForFieldName('name')?.text;
+    const index = method === undefined ? undefined : STATUS_ARGUMENT.get(method);
+    if (index === undefined) return;
+    // `->status(403)` is too common a name elsewhere: only right after `response()`.
+    if (method === 'status' && !/^response\s*\(/.test(n.childForFieldName('object')?.text ?? '')) return;
+    add(statusValues(callArgs(n)[index]), `${method}()`, { anchor: n, headerEdit: chain(n, method === 'withStatus' ? 'withHeader' : 'header') });
+  }
+
+  /** `new JsonResponse($body, 403)`, `new HttpException(403)`, `new AccessDeniedHttpException()`. */
+  function construct(n: Node) {
+    const classNode = kids(n).find((c) => c.type === 'name' || c.type === 'qualified_name');
+    if (!classNode) return;
+    const cls = classNode.text.split('\\').pop()!;
+    const a = callArgs(n);
+    if (/^(Json)?Response$|^RedirectResponse$/.test(cls)) {
+      add(statusValues(a[1]), `new ${cls}()`, { anchor: n, headerEdit: headersArg(a, 2) });
+      return;
+    }
+    if (cls === 'HttpException') {
+      add(statusValues(a[0]), 'new HttpException()', { anchor: n });
+      return;
+    }
+    const entry = EXCEPTIONS[cls];
+    if (!entry) return;
+    // Symfony sends Retry-After and Allow only when given them.
+    const adds = entry.adds && (entry.code === 401 || a.length > 0) ? [entry.adds] : [];
+    const argumentsNode = kids(n).find((c) => c.type === 'arguments');
+    const respell = (code: number): OffsetEdit[] | undefined => {
+      if (code !== 401 || cls !== 'AccessDeniedHttpException' || !argumentsNode) return undefined;
+      // UnauthorizedHttpException takes the challenge first.
+      return [
+        { start: classNode.startIndex, end: classNode.endIndex, newText: 'UnauthorizedHttpException' },
+        { start: argumentsNode.startIndex + 1, end: argumentsNode.startIndex + 1, newText: a.length ? "'Bearer', " : "'Bearer'" },
+      ];
+    };
+    addSite(classNode, entry.code, `new ${cls}()`, { anchor: n, addsHeaders: adds, respell });
   }
 
   return done();
