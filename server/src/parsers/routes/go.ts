@@ -19,6 +19,7 @@ import {
   tokens,
   truthOf,
   unwrapper,
+  visit,
   type ComparisonSyntax,
   type Dialect,
   type Extracted,
@@ -187,16 +188,18 @@ export function extractGo(root: Node, text: string): Extracted {
     return statement ? insertStatementBefore(text, statement, line(h, v)) : undefined;
   };
 
-  for (const n of root.descendantsOfType(['call_expression', 'selector_expression'])) {
-    if (!n) continue;
-    if (n.type === 'selector_expression') {
-      const token = constantToken(n);
-      if (token) addToken(token.code, n);
-      else errorValue(n);
-      continue;
-    }
+  visit(root, { call_expression: call, selector_expression: selector });
+
+  /** `http.StatusForbidden` (a token), `echo.ErrUnauthorized` (see `errorValue`). */
+  function selector(n: Node) {
+    const token = constantToken(n);
+    if (token) addToken(token.code, n);
+    else errorValue(n);
+  }
+
+  function call(n: Node) {
     const fn = n.childForFieldName('function');
-    if (fn?.type !== 'selector_expression') continue;
+    if (fn?.type !== 'selector_expression') return;
     const operand = fn.childForFieldName('operand')!;
     const field = fn.childForFieldName('field')?.text ?? '';
     const a = kids(n.childForFieldName('arguments'));

@@ -24,6 +24,7 @@ import {
   tokens,
   truthOf,
   unwrapper,
+  visit,
   type ComparisonSyntax,
   type Dialect,
   type Extracted,
@@ -243,25 +244,16 @@ export function extractJavaScript(root: Node, text: string): Extracted {
 
   // Status enums are rare; without their names in the text, member expressions need no visit.
   const enums = [...STATUS_ENUMS].some((e) => text.includes(`${e}.`));
-  const types = ['call_expression', 'new_expression', 'assignment_expression', ...(enums ? ['member_expression'] : [])];
-  for (const n of root.descendantsOfType(types)) {
-    if (!n) continue;
-    switch (n.type) {
-      case 'member_expression': {
-        const token = enumToken(n);
-        if (token) addToken(token.code, n);
-        break;
-      }
-      case 'call_expression':
-        call(n);
-        break;
-      case 'new_expression':
-        construct(n);
-        break;
-      case 'assignment_expression':
-        assign(n);
-        break;
-    }
+  visit(root, {
+    call_expression: call,
+    new_expression: construct,
+    assignment_expression: assign,
+    ...(enums ? { member_expression: enumMember } : {}),
+  });
+
+  function enumMember(n: Node) {
+    const token = enumToken(n);
+    if (token) addToken(token.code, n);
   }
 
   function call(n: Node) {

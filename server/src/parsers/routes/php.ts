@@ -21,6 +21,7 @@ import {
   tokens,
   truthOf,
   unwrapper,
+  visit,
   type ComparisonSyntax,
   type Dialect,
   type Extracted,
@@ -219,26 +220,19 @@ export function extractPhp(root: Node, text: string): Extracted {
     return [{ start: last.endIndex, end: last.endIndex, newText: `, ${padding}[${entry}]` }];
   };
 
-  for (const n of root.descendantsOfType(['function_call_expression', 'member_call_expression', 'nullsafe_member_call_expression', 'scoped_call_expression', 'object_creation_expression', 'class_constant_access_expression'])) {
-    if (!n) continue;
-    switch (n.type) {
-      case 'class_constant_access_expression': {
-        const token = constantToken(n);
-        if (token) addToken(token.code, n);
-        break;
-      }
-      case 'function_call_expression':
-        functionCall(n);
-        break;
-      case 'member_call_expression':
-      case 'nullsafe_member_call_expression':
-      case 'scoped_call_expression':
-        methodCall(n);
-        break;
-      case 'object_creation_expression':
-        construct(n);
-        break;
-    }
+  visit(root, {
+    function_call_expression: functionCall,
+    member_call_expression: methodCall,
+    nullsafe_member_call_expression: methodCall,
+    scoped_call_expression: methodCall,
+    object_creation_expression: construct,
+    class_constant_access_expression: constant,
+  });
+
+  /** `Response::HTTP_FORBIDDEN` anywhere gets a hover. */
+  function constant(n: Node) {
+    const token = constantToken(n);
+    if (token) addToken(token.code, n);
   }
 
   /** `abort(403)`, `abort_if($cond, 403)`, `response($body, 403)`, `http_response_code(403)`. */

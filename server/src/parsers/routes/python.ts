@@ -22,6 +22,7 @@ import {
   tokens,
   truthOf,
   unwrapper,
+  visit,
   type Dialect,
   type Extracted,
   type LiteralSyntax,
@@ -258,34 +259,28 @@ export function extractPython(root: Node, text: string): Extracted {
   const flask = /^\s*(?:from|import)\s+(?:flask|quart)\b/m.test(text);
   const drf = /\brest_framework\b/.test(text);
 
-  for (const n of root.descendantsOfType(['call', 'return_statement', 'raise_statement', 'assignment', 'attribute', 'identifier'])) {
-    if (!n) continue;
-    switch (n.type) {
-      case 'attribute':
-      case 'identifier': {
-        // Constants anywhere get a hover; `status.HTTP_403_FORBIDDEN` is an attribute holding an identifier, once.
-        // (The cheap name test comes first: asking a node for its parent is not cheap.)
-        if (n.type === 'identifier' && (!n.text.startsWith('HTTP_') || n.parent?.type === 'attribute')) break;
-        if (n.type === 'attribute' && !/^(HTTP_|[A-Z_]+$|value$)/.test(n.childForFieldName('attribute')?.text ?? '')) break;
-        const token = constantToken(n);
-        if (token) addToken(token.code, n);
-        break;
-      }
-      case 'call':
-        call(n);
-        break;
-      case 'return_statement':
-        if (flask) tupleReturn(n);
-        break;
-      case 'raise_statement': {
-        const raised = kids(n)[0];
-        if (raised && (raised.type === 'identifier' || raised.type === 'attribute')) named(raised, raised, []);
-        break;
-      }
-      case 'assignment':
-        assign(n);
-        break;
-    }
+  visit(root, {
+    call,
+    raise_statement: raise,
+    assignment: assign,
+    attribute: constant,
+    identifier: constant,
+    ...(flask ? { return_statement: tupleReturn } : {}),
+  });
+
+  /** Constants anywhere get a hover; `status.HTTP_403_FORBIDDEN` is an attribute holding an identifier, once. */
+  function constant(n: Node) {
+    // (The cheap name test comes first: asking a node for its parent is not cheap.)
+    if (n.type === 'identifier' && (!n.text.startsWith('HTTP_') || n.parent?.type === 'attribute')) return;
+    if (n.type === 'attribute' && !/^(HTTP_|[A-Z_]+$|value$)/.test(n.childForFieldName('attribute')?.text ?? '')) return;
+    const token = constantToken(n);
+    if (token) addToken(token.code, n);
+  }
+
+  /** `raise PermissionDenied`: a status class raised bare. */
+  function raise(n: Node) {
+    const raised = kids(n)[0];
+    if (raised && (raised.type === 'identifier' || raised.type === 'attribute')) named(raised, raised, []);
   }
 
   /** A class that is a status by its name, called or raised bare. */

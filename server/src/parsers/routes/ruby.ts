@@ -19,6 +19,7 @@ import {
   tokens,
   truthOf,
   unwrapper,
+  visit,
   type ComparisonSyntax,
   type Dialect,
   type Extracted,
@@ -197,27 +198,25 @@ const CHALLENGE_HELPERS = new Set(['request_http_basic_authentication', 'request
 export function extractRuby(root: Node, text: string): Extracted {
   const { add, addSite, done } = collector(dialect);
 
-  for (const n of root.descendantsOfType(['call', 'identifier', 'assignment'])) {
-    if (!n) continue;
-    if (n.type === 'assignment') {
-      // `response.status = 403`, `self.status = :forbidden`
-      const left = n.childForFieldName('left');
-      if (left?.type === 'call' && left.childForFieldName('method')?.text === 'status' && /^(response|self)$/.test(left.childForFieldName('receiver')?.text ?? '')) {
-        const statement = n.parent && BODIES.has(n.parent.type) ? n : undefined;
-        add(statusValue(n.childForFieldName('right')), 'response.status =', {
-          anchor: n,
-          headerEdit: (h, v) => (statement ? insertStatementBefore(text, statement, `response.headers[${quote(h)}] = ${quote(v)}`) : undefined),
-        });
-      }
-      continue;
-    }
-    if (n.type === 'identifier') {
-      // A bare helper call without arguments parses as an identifier.
-      if (CHALLENGE_HELPERS.has(n.text) && n.parent?.type !== 'call') {
-        addSite(n, 401, n.text, { addsHeaders: ['www-authenticate'] });
-      }
-      continue;
-    }
+  /** `response.headers[...] = ...` before a statement. */
+  const headerBefore = (statement: Node, h: string, v: string) => insertStatementBefore(text, statement, `response.headers[${quote(h)}] = ${quote(v)}`);
+
+  visit(root, { call, identifier: bareHelper, assignment: assign });
+
+  /** `response.status = 403`, `self.status = :forbidden`. */
+  function assign(n: Node) {
+    const left = n.childForFieldName('left');
+    if (left?.type !== 'call' || left.childForFieldName('method')?.text !== 'status' || !/^(response|self)$/.test(left.childForFieldName('receiver')?.text ?? '')) return;
+    const statement = n.parent && BODIES.has(n.parent.type) ? n : undefined;
+    add(statusValue(n.childForFieldName('right')), 'response.status =', { anchor: n, headerEdit: (h, v) => (statement ? headerBefore(statement, h, v) : undefined) });
+  }
+
+  /** A bare helper call without arguments parses as an identifier. */
+  function bareHelper(n: Node) {
+    if (CHALLENGE_HELPERS.has(n.text) && n.parent?.type !== 'call') addSite(n, 401, n.text, { addsHeaders: ['www-authenticate'] });
+  }
+
+  function call(n: Node) {
     const method = n.childForFieldName('method');
     const receiver = n.childForFieldName('receiver');
     const argumentsNode = n.childForFieldName('arguments');
@@ -225,22 +224,22 @@ export function extractRuby(root: Node, text: string): Extracted {
     const name = method?.text ?? '';
     if (CHALLENGE_HELPERS.has(name)) {
       addSite(method!, 401, name, { anchor: n, addsHeaders: ['www-authenticate'] });
-      continue;
+      return;
     }
     const headerLine = (h: string, v: string) => {
       const statement = statementOf(n);
-      return statement ? insertStatementBefore(text, statement, `response.headers[${quote(h)}] = ${quote(v)}`) : undefined;
+      return statement ? headerBefore(statement, h, v) : undefined;
     };
     if (!receiver && name === 'head' && a[0]) {
       // `head :unauthorized, "WWW-Authenticate" => "Bearer"`: head's options are headers.
       const last = a[a.length - 1]!;
       add(statusValue(a[0]), 'head', { anchor: n, headerEdit: (h, v) => [{ start: last.endIndex, end: last.endIndex, newText: `, ${quote(h)} => ${quote(v)}` }] });
-      continue;
+      return;
     }
     if (!receiver && /^(halt|status|error)$/.test(name) && a[0]) {
       // Sinatra: `halt 403`, `status 401`, `error 403`.
       add(statusValue(a[0]), name, { anchor: n, headerEdit: headerLine });
-      continue;
+      return;
     }
     const status = statusPair(argumentsNode);
     if (status) add(statusValue(status), `${name} status:`, { anchor: n, headerEdit: headerLine });

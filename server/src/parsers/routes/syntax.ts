@@ -592,6 +592,16 @@ export function chosenStatuses(c: Condition, consequence: StatusValue[], alterna
   ];
 }
 
+/**
+ * One walk over the tree: each node of a type `handlers` names goes to its handler, in document
+ * order. Leaving a type out (a producer the text cannot hold) saves its visits.
+ */
+export function visit(root: Node, handlers: Readonly<Record<string, (node: Node) => void>>): void {
+  for (const n of root.descendantsOfType(Object.keys(handlers))) {
+    if (n) handlers[n.type]?.(n);
+  }
+}
+
 /** What an extractor finds: the status sites, and the tokens that stand for a status (hovers). */
 export interface Extracted {
   sites: StatusSite[];
