@@ -1,5 +1,5 @@
 /** Command ids: the contributed ones (package.json) and those only links and code actions run. */
-import { CompareCommand, ExplainCommand } from '../../server/src/protocol';
+import { CompareCommand, ExplainCommand, SHOW_DOCUMENTATION_COMMAND } from '../../server/src/protocol';
 
 export const Commands = {
   explain403: 'statuslens.explain403',
@@ -7,7 +7,7 @@ export const Commands = {
   explainAtCursor: 'statuslens.explainAtCursor',
   compare: CompareCommand,
   restartServer: 'statuslens.restartServer',
-  showRuleDocumentation: 'statuslens.showRuleDocumentation',
+  showRuleDocumentation: SHOW_DOCUMENTATION_COMMAND,
   /** `explain(pageId, anchor?)`: hidden from the palette; hovers, code actions and the view link to it. */
   explain: ExplainCommand,
   /** The Explain view's "Back" link. */

@@ -12,14 +12,13 @@ import { loadBundledKb } from './kb/bundled';
 import { KnowledgeBase } from './kb/knowledgeBase';
 import { createLanguageService } from './service';
 import { allRules } from './rules';
-import { defaultSettings, type SeveritySetting } from './types';
+import { defaultSettings, SEVERITY_SETTINGS, type SeveritySetting } from './types';
 import { discover, UsageError } from './cli/discover';
 import { formatJson, formatSarif, formatStylish, type CliFinding } from './cli/formatters';
 
 const VERSION = '0.1.0';
 /** Where rule pages are published (the repository's content/ folder). */
 const HELP_BASE_URL = 'https://github.com/statuslens/statuslens/blob/main/content';
-const SEVERITIES: SeveritySetting[] = ['off', 'hint', 'info', 'warning', 'error'];
 
 interface CheckOptions {
   format: 'stylish' | 'json' | 'sarif';
@@ -41,8 +40,8 @@ export interface CliIo {
 
 function parseRuleOption(value: string, previous: Record<string, SeveritySetting>): Record<string, SeveritySetting> {
   const m = /^([a-z]+\/[a-z0-9-]+)=(\w+)$/.exec(value.trim());
-  if (!m || !SEVERITIES.includes(m[2] as SeveritySetting)) {
-    throw new InvalidArgumentError(`expected <rule-id>=<${SEVERITIES.join('|')}>, e.g. nginx/limit-status-503=error`);
+  if (!m || !SEVERITY_SETTINGS.includes(m[2] as SeveritySetting)) {
+    throw new InvalidArgumentError(`expected <rule-id>=<${SEVERITY_SETTINGS.join('|')}>, e.g. nginx/limit-status-503=error`);
   }
   if (!allRules.some((r) => r.id === m[1]) && !m[1]!.endsWith('/syntax')) throw new InvalidArgumentError(`unknown rule "${m[1]}" (see statuslens explain <rule-id>)`);
   return { ...previous, [m[1]!]: m[2] as SeveritySetting };

@@ -5,6 +5,9 @@
  */
 export const SERVER_NODE_OPTIONS = ['--max-semi-space-size=1'];
 
+/** The client command a diagnostic's "Show documentation" action runs (with the rule id and its page). */
+export const SHOW_DOCUMENTATION_COMMAND = 'statuslens.showRuleDocumentation';
+
 /** Custom requests between the StatusLens client and server (plain LSP clients can ignore them). */
 export const ListPagesRequest = 'statuslens/listPages';
 export const GetPageRequest = 'statuslens/getPage';

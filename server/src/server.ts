@@ -26,7 +26,7 @@ import { createLanguageService } from './service';
 import { URI } from 'vscode-uri';
 import { familyFromPath } from './languages/detect';
 import { diskWorkspace } from './workspace';
-import { defaultSettings, type Family, type Settings, type SeveritySetting } from './types';
+import { defaultSettings, SEVERITY_SETTINGS, type Family, type Settings, type SeveritySetting } from './types';
 import {
   GetPageRequest,
   ListPagesRequest,
@@ -317,7 +317,6 @@ export function startServer(connection: Connection): void {
   connection.listen();
 }
 
-const SEVERITIES = new Set<SeveritySetting>(['off', 'hint', 'info', 'warning', 'error']);
 
 function readKnowledgePaths(raw: unknown): string[] {
   const kbSettings = (raw as { knowledgeBase?: { paths?: unknown } } | undefined)?.knowledgeBase;
@@ -331,7 +330,7 @@ export function readSettings(raw: unknown): Settings {
   const r = raw as { rules?: unknown; languages?: unknown };
   if (r.rules && typeof r.rules === 'object') {
     for (const [id, value] of Object.entries(r.rules as Record<string, unknown>)) {
-      if (typeof value === 'string' && SEVERITIES.has(value as SeveritySetting)) settings.rules[id] = value as SeveritySetting;
+      if (typeof value === 'string' && SEVERITY_SETTINGS.includes(value as SeveritySetting)) settings.rules[id] = value as SeveritySetting;
     }
   }
   if (r.languages && typeof r.languages === 'object') {

@@ -9,6 +9,8 @@ import type { WorkspaceFiles } from './workspace';
 export type Family = 'nginx' | 'apache' | 'routes';
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type SeveritySetting = Severity | 'off';
+/** What `statuslens.rules` and `--rule id=sev` accept, mildest first. */
+export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['off', 'hint', 'info', 'warning', 'error'];
 
 export interface OffsetEdit {
   start: number;

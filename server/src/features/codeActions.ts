@@ -2,8 +2,7 @@ import type { CodeAction, Diagnostic, Range, TextEdit } from 'vscode-languageser
 import { CodeActionKind } from 'vscode-languageserver-types';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, LanguageSupport, OffsetEdit } from '../types';
-
-export const SHOW_DOCUMENTATION_COMMAND = 'statuslens.showRuleDocumentation';
+import { SHOW_DOCUMENTATION_COMMAND } from '../protocol';
 
 function toTextEdit(document: TextDocument, e: OffsetEdit): TextEdit {
   return { range: { start: document.positionAt(e.start), end: document.positionAt(e.end) }, newText: e.newText };
