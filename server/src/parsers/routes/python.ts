@@ -10,6 +10,7 @@ import {
   chosenStatuses,
   collector,
   compareWithLiteral,
+  extractionMap,
   httpMethod,
   insertFirst,
   insertStatementBefore,
@@ -33,14 +34,13 @@ export const HANDLERS = new Set(['function_definition', 'lambda']);
 
 const unwrap = unwrapper(['parenthesized_expression', 'await']);
 
-/** `request.user.is_authenticated` → [request, user, is_authenticated]; `request.headers.get('Authorization')` → [..., Authorization]. */
 /**
  * Names already read in this extraction, by node id. Error recovery can nest thousands of calls
  * in one chain, and every call asks for the names of the chain below it: without this, quadratic.
- * Cleared at the start of each extraction (ids are only stable within one tree).
  */
-const namesSeen = new Map<number, string[]>();
+const namesSeen = extractionMap<string[]>();
 
+/** `request.user.is_authenticated` → [request, user, is_authenticated]; `request.headers.get('Authorization')` → [..., Authorization]. */
 function names(node: Node | null | undefined): string[] {
   if (!node) return [];
   let known = namesSeen.get(node.id);
@@ -254,7 +254,6 @@ function quote(s: string): string {
 }
 
 export function extractPython(root: Node, text: string): Extracted {
-  namesSeen.clear();
   const { add, addSite, addToken, done } = collector(dialect);
   const flask = /^\s*(?:from|import)\s+(?:flask|quart)\b/m.test(text);
   const drf = /\brest_framework\b/.test(text);

@@ -81,6 +81,19 @@ export interface Dialect {
   headersInside?(place: Place): TrackedHeader[];
 }
 
+/** Maps by node id that hold for one extraction: see `extractionMap`. */
+const extractionMaps: Map<number, unknown>[] = [];
+
+/**
+ * A map by node id for what an extraction remembers about nodes. Node ids are only stable within
+ * one tree: `resetSyntaxCaches` empties every such map, before and after each extraction.
+ */
+export function extractionMap<T>(): Map<number, T> {
+  const map = new Map<number, T>();
+  extractionMaps.push(map);
+  return map;
+}
+
 /**
  * A node with the way up from it: `up` is the place of its parent (undefined at the root).
  * Built top-down with `childWithDescendant`: web-tree-sitter's `parent` searches from the root on
@@ -205,10 +218,10 @@ interface BlockExits {
   /** before[i]: the exit guards of children i-1 … 0. */
   before: Guard[][];
 }
-const blockExitsSeen = new Map<number, BlockExits>();
+const blockExitsSeen = extractionMap<BlockExits>();
 
 export function resetSyntaxCaches(): void {
-  blockExitsSeen.clear();
+  for (const map of extractionMaps) map.clear();
   resetPlaces();
 }
 
