@@ -1,6 +1,6 @@
 import type { RouteFile } from '../../parsers/routes/model';
 import type { OffsetEdit, Rule } from '../../types';
-import { fix } from './shared';
+import { fix, sameSpan } from './shared';
 
 /**
  * An application route that sends 407. RFC 9110 §15.5.8: 407 is for a proxy asking the client to
@@ -20,7 +20,7 @@ export const proxyAuthFromOrigin: Rule<RouteFile> = {
       const respell = site.respell(401);
       // A Proxy-Authenticate header in the handler becomes the origin's WWW-Authenticate.
       const renames: OffsetEdit[] = parsed.headers
-        .filter((m) => m.header === 'proxy-authenticate' && (!m.scope || site.scopes.some((s) => s.start === m.scope!.start && s.end === m.scope!.end)))
+        .filter((m) => m.header === 'proxy-authenticate' && (!m.scope || site.scopes.some((s) => sameSpan(s, m.scope!))))
         .filter((m) => /^['"`]/.test(text[m.start] ?? ''))
         .map((m) => ({ start: m.start + 1, end: m.end - 1, newText: 'WWW-Authenticate' }));
       const change = fix(renames.length ? 'Change to 401 and send WWW-Authenticate instead of Proxy-Authenticate' : 'Change to 401', respell, renames);

@@ -2,7 +2,7 @@
 import type { HeaderMention, RouteFile, Span, StatusSite, TrackedHeader } from '../../parsers/routes/model';
 import type { Fix, OffsetEdit } from '../../types';
 
-const sameSpan = (a: Span, b: Span) => a.start === b.start && a.end === b.end;
+export const sameSpan = (a: Span, b: Span) => a.start === b.start && a.end === b.end;
 
 /**
  * Whether the response of `site` carries `header`: the producer adds it itself, or the header is
