@@ -57,11 +57,6 @@ export function unwrapper(wrappers: Iterable<string>): (node: Node) => Node {
   };
 }
 
-/** Whether `inner` lies within `outer` (offsets). */
-export function within(inner: { start: number; end: number }, outer: { start: number; end: number }): boolean {
-  return inner.start >= outer.start && inner.end <= outer.end;
-}
-
 /** How a language says which branch a child node is on. */
 export interface Dialect {
   /** Function-like nodes: the handler and the functions around it. */
@@ -549,19 +544,15 @@ export interface SiteOptions {
   respell?: (code: number) => OffsetEdit[] | undefined;
   headerEdit?: (name: string, value: string) => OffsetEdit[] | undefined;
   addsHeaders?: TrackedHeader[];
-  /** The span that stands for the code when it is not the node's (`head :forbidden` → the symbol). */
-  span?: { start: number; end: number };
 }
 
-export function makeSite(node: Node, code: number, producer: string, dialect: Dialect, options: SiteOptions = {}): StatusSite {
+function makeSite(node: Node, code: number, producer: string, dialect: Dialect, options: SiteOptions = {}): StatusSite {
   // The context's arrays are shared between sites: each site gets copies.
   const { guards, scopes, adds } = enclosing(options.anchor ?? node, dialect);
-  const start = options.span?.start ?? node.startIndex;
-  const end = options.span?.end ?? node.endIndex;
   return {
     code,
-    start,
-    end,
+    start: node.startIndex,
+    end: node.endIndex,
     producer,
     guards: [...(options.extraGuards ?? []), ...guards],
     scopes: [...scopes],
