@@ -13,6 +13,8 @@ import { diffEdit, parseStats, parseWithReuse } from '../../server/src/parsers/r
 import { parseRouteFile } from '../../server/src/parsers/routes';
 import { looksLikeRouteFile } from '../../server/src/parsers/routes/qualify';
 import { codeForName, codeForPrefixedName } from '../../server/src/parsers/routes/statusNames';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { service } from '../support/service';
 
 describe('route-file qualification', () => {
   it('recognises framework imports and response objects', () => {
@@ -153,5 +155,22 @@ describe('closing a document', () => {
     const before = cachedTreeCount();
     ls.forget(doc.uri);
     assert.equal(cachedTreeCount(), before - 1);
+  });
+});
+
+describe('route-file status tables', () => {
+  it('read only their own names: `constructor`, `toString` and `valueOf` in code are no status', async () => {
+    const ls = service();
+    const cases: [string, string, string][] = [
+      ['python', 'app.py', 'from flask import Flask\napp = Flask(__name__)\n@app.route("/")\ndef index():\n    return constructor(1)\n'],
+      ['python', 'views.py', 'from django.http import HttpResponse\ndef view(request):\n    raise toString\n'],
+      ['php', 'Controller.php', '<?php\nuse Symfony\\Component\\HttpKernel\\Exception\\HttpException;\nthrow new valueOf();\n'],
+    ];
+    for (const [languageId, name, text] of cases) {
+      const doc = TextDocument.create(`file:///srv/app/${name}`, languageId, 1, text);
+      assert.deepEqual(await ls.findings(doc), [], name);
+      const word = /constructor|toString|valueOf/.exec(text)!;
+      assert.equal(await ls.doHover(doc, doc.positionAt(word.index + 2)), null, `${name}: no hover on ${word[0]}`);
+    }
   });
 });

@@ -273,7 +273,8 @@ export function extractPhp(root: Node, text: string): Extracted {
       add(statusValues(a[0]), 'new HttpException()', { anchor: n });
       return;
     }
-    const entry = EXCEPTIONS[cls];
+    // Own keys only: a class named `constructor` or `toString` is not a status exception.
+    const entry = Object.hasOwn(EXCEPTIONS, cls) ? EXCEPTIONS[cls] : undefined;
     if (!entry) return;
     // Symfony sends Retry-After and Allow only when given them.
     const adds = entry.adds && (entry.code === 401 || a.length > 0) ? [entry.adds] : [];

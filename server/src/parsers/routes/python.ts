@@ -286,7 +286,8 @@ export function extractPython(root: Node, text: string): Extracted {
   function named(fn: Node, producer: Node, callArgs: Node[], argumentList?: Node) {
     const nameNode = fn.type === 'attribute' ? fn.childForFieldName('attribute') : fn;
     if (!nameNode) return false;
-    const entry = CLASSES[nameNode.text];
+    // Own keys only: `constructor` or `toString` in the code are not status classes.
+    const entry = Object.hasOwn(CLASSES, nameNode.text) ? CLASSES[nameNode.text] : undefined;
     if (!entry) return false;
     const adds: TrackedHeader[] = [];
     if (entry.adds && (entry.code !== 405 || nameNode.text === 'HttpResponseNotAllowed' || drf)) adds.push(entry.adds);

@@ -82,7 +82,7 @@ export function condition(node: Node): Condition {
       const receiver = n.childForFieldName('receiver');
       if (receiver && /^(nil\?|blank\?|empty\?)$/.test(method)) return absenceOf(names(receiver));
       if (receiver && method === 'present?') return truthOf(names(receiver));
-      if (receiver && METHOD_PREDICATES[method] && /request$/.test(names(receiver).pop() ?? '')) return { kind: 'method', methods: [METHOD_PREDICATES[method]!] };
+      if (receiver && Object.hasOwn(METHOD_PREDICATES, method) && /request$/.test(names(receiver).pop() ?? '')) return { kind: 'method', methods: [METHOD_PREDICATES[method]!] };
       return truthOf(names(n));
     }
     case 'identifier':
