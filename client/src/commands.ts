@@ -1,7 +1,7 @@
 /** The StatusLens commands: explain, compare, pick, restart, and the walkthrough's sample. */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { GetPageRequest, RenderPageRequest, type GetPageResult, type PageSummary, type RenderPageResult } from '../../server/src/protocol';
+import { GetPageRequest, type GetPageResult, type PageSummary } from '../../server/src/protocol';
 import { Commands } from './commandIds';
 import type { ExplainPanel } from './explain/panel';
 import { DOCUMENT_SELECTOR } from './languageClient';
@@ -97,17 +97,9 @@ async function compare(ctx: CommandContext, left: string | undefined, right: str
       placeHolder: 'The other code: 401, unauthorized…',
       statusOnly: true,
       exclude: first,
-      first: await relatedOf(ctx, first),
+      first: firstSummary?.related ?? [],
     }));
   if (second) await ctx.panel.show({ kind: 'compare', left: first, right: second });
-}
-
-/** The codes a status page compares itself with, from its rendering (frontmatter `related`). */
-async function relatedOf(ctx: CommandContext, id: string): Promise<string[]> {
-  const client = ctx.client();
-  if (!client?.isRunning()) return [];
-  const page = await client.sendRequest<RenderPageResult | null>(RenderPageRequest, { id }).catch(() => null);
-  return page?.related ?? [];
 }
 
 interface PickOptions {

@@ -23,6 +23,8 @@ export interface PageSummary {
   detail: string;
   /** Directive and rule pages: the statuses they produce or are about (a rule's diagnostic explains these). */
   statuses?: number[];
+  /** Status pages: the status pages this one is usually confused with (frontmatter `related`), most useful first. */
+  related?: string[];
 }
 
 export interface GetPageParams {

@@ -290,7 +290,7 @@ export function startServer(connection: Connection): void {
       title: p.title,
       ...(p.kind === 'status' ? { code: p.code } : {}),
       detail: p.kind === 'status' ? `${p.class} · ${p.spec}` : p.kind === 'directive' ? `${p.server} directive` : `${p.severity} rule`,
-      ...(p.kind !== 'status' ? { statuses: p.statuses } : {}),
+      ...(p.kind !== 'status' ? { statuses: p.statuses } : { related: service.kb.relatedPages(p) }),
     })),
   );
 

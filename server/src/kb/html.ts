@@ -102,7 +102,7 @@ export function renderPage(page: Page, kb: KnowledgeBase, prefix = ''): RenderPa
       compare: (left, right) => commandUri(CompareCommand, [left, right]),
     },
   });
-  const related = page.kind === 'status' ? page.related.map((code) => `status/${code}`).filter((id) => kb.get(id)) : [];
+  const related = page.kind === 'status' ? kb.relatedPages(page) : [];
   return {
     id: page.id,
     kind: page.kind,

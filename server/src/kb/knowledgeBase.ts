@@ -42,6 +42,11 @@ export class KnowledgeBase {
     const p = this.byId.get(`rule/${ruleId}`);
     return p?.kind === 'rule' ? p : undefined;
   }
+  /** Ids of the status pages a status page is usually confused with (its `related`), those that exist. */
+  relatedPages(page: StatusPage): string[] {
+    return page.related.map((code) => `status/${code}`).filter((id) => this.get(id));
+  }
+
   statuses(): StatusPage[] {
     return this.pages.filter((p): p is StatusPage => p.kind === 'status').sort((a, b) => a.code - b.code);
   }
